@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from people.models import Organization, Person, Place, Position
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ["organization"]
+    fields = [
+        "title",
+        "organization",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "end_note",
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "alias_summary", "position_count", "wikidata_id", "updated_at"]
+    search_fields = ["name", "aliases", "wikidata_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PositionInline]
+    date_hierarchy = "created_at"
+    fields = ["name", "slug", "aliases", "bio", "photo", "photo_credit", "wikidata_id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(position_total=Count("positions"))
+
+    @admin.display(description="aliases")
+    def alias_summary(self, person):
+        return ", ".join(person.alias_list)
+
+    @admin.display(description="positions", ordering="position_total")
+    def position_count(self, person):
+        return person.position_total
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "part_of", "website"]
+    list_filter = ["kind"]
+    list_select_related = ["part_of"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["part_of"]
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "wikidata_id"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["title", "person", "organization", "period", "end_note"]
+    list_filter = ["organization"]
+    list_select_related = ["person", "organization"]
+    search_fields = ["title", "person__name", "person__aliases", "organization__name"]
+    autocomplete_fields = ["person", "organization"]
+    date_hierarchy = "start_date"
