@@ -1,0 +1,15 @@
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path(
+        "articles/<slug:slug>/annotations.jsonld",
+        views.article_annotations,
+        name="article_annotations",
+    ),
+]
