@@ -1,0 +1,106 @@
+"""Writing annotations: create, change, re-attach and delete, each checked against the body.
+
+The Annotate screen, the admin and commands call these; each runs in one transaction, checks
+the acting user's permission on the article, and refuses a selector that the server cannot find
+in its own copy of the body.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from articles import anchoring
+from articles.models import Annotation, Article, Source
+from articles.models.annotation import SPAN_MISMATCH
+from articles.permissions import can_annotate
+from people.models import Organization, Person, Place, Position
+
+LINKED_MODELS = {
+    "speaker": Person,
+    "speaker_organization": Organization,
+    "position": Position,
+    "source": Source,
+    "mentioned_person": Person,
+    "mentioned_organization": Organization,
+    "mentioned_place": Place,
+}
+TEXT_FIELDS = ("speaker_description", "note")
+EDITABLE_FIELDS = ("kind", *LINKED_MODELS, *TEXT_FIELDS)
+
+
+def annotation_create(*, article: Article, user, kind: str, selector: dict, **links) -> Annotation:
+    """Mark the selected span of ``article`` as an annotation of ``kind`` with its links."""
+    _require(user, article, "add")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        annotation = Annotation(article=article, kind=kind, created_by=user)
+        _place(annotation, article, selector)
+        _assign(annotation, links)
+        annotation.full_clean()
+        annotation.save()
+    return annotation
+
+
+def annotation_update(*, annotation: Annotation, user, selector: dict | None = None, **changes):
+    """Change an annotation's kind or links; with ``selector``, re-attach it to a new span."""
+    _require(user, annotation.article, "change")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=annotation.article_id)
+        annotation.article = article
+        if "kind" in changes:
+            annotation.kind = changes.pop("kind")
+        if selector is not None:
+            _place(annotation, article, selector)
+        _assign(annotation, changes)
+        annotation.full_clean()
+        annotation.save()
+    return annotation
+
+
+def annotation_delete(*, annotation: Annotation, user) -> None:
+    """Discard an annotation (an orphan an editor gave up on, or a mistaken mark)."""
+    _require(user, annotation.article, "delete")
+    annotation.delete()
+
+
+def _require(user, article, action):
+    if not can_annotate(user, article, action):
+        raise PermissionDenied(f"You may not {action} annotations on “{article}”.")
+
+
+def _place(annotation, article, selector):
+    """Anchor the annotation where the selector's words are in the server's copy of the body."""
+    if not isinstance(selector, dict):
+        raise ValidationError({"exact": SPAN_MISMATCH})
+    text = article.plain_text
+    try:
+        span = anchoring.anchor(text, selector)
+    except ValueError:
+        span = None
+    if span is None:
+        raise ValidationError({"exact": SPAN_MISMATCH})
+    described = anchoring.describe(text, *span)
+    annotation.exact = described["exact"]
+    annotation.prefix, annotation.suffix = described["prefix"], described["suffix"]
+    annotation.start, annotation.end = span
+    annotation.anchor_status = Annotation.AnchorStatus.EXACT
+
+
+def _assign(annotation, links):
+    """Set links by id (None clears one); an id that names nothing is the editor's error."""
+    errors = {}
+    for name, value in links.items():
+        if name in TEXT_FIELDS:
+            setattr(annotation, name, (value or "").strip())
+        elif name in LINKED_MODELS:
+            if value in (None, ""):
+                setattr(annotation, name, None)
+                continue
+            model = LINKED_MODELS[name]
+            instance = model.objects.filter(pk=value).first() if str(value).isdigit() else None
+            if instance is None:
+                errors[name] = f"No {model._meta.verbose_name} with id {value!r}: choose again."
+            setattr(annotation, name, instance)
+        else:
+            errors.setdefault("__all__", []).append(f"Unknown field “{name}”.")
+    if errors:
+        raise ValidationError(errors)
