@@ -1,0 +1,190 @@
+"""An article's annotations as a W3C Web Annotation collection, out and back in.
+
+Each annotation's kind travels as a "classifying" body; its speaker, position, source and
+mentioned subject as "identifying", "describing" and "linking" bodies whose ``source`` is the
+thing's public URL (people, organisations) or a stable tag URI (positions, places, sources).
+Reading a collection resolves those URLs back to this newsroom's records.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from articles import anchoring
+from articles.models import Annotation, Article, Source
+from people.models import Organization, Person, Place, Position
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+MEDIA_TYPE = 'application/ld+json;profile="http://www.w3.org/ns/anno.jsonld"'
+TAG = "tag:newsroom.invalid,2026:"
+MOTIVATIONS = {
+    Annotation.Kind.QUOTE: "identifying",
+    Annotation.Kind.PARAPHRASE: "identifying",
+    Annotation.Kind.MENTION: "identifying",
+    Annotation.Kind.CLAIM: "questioning",
+    Annotation.Kind.NOTE: "commenting",
+}
+RELATIONS = (
+    "speaker",
+    "speaker_organization",
+    "position",
+    "source",
+    "mentioned_person",
+    "mentioned_organization",
+    "mentioned_place",
+)
+_URL_PATTERNS = {
+    "person": (re.compile(r"/people/(?P<key>[-\w]+)/$"), Person, "slug"),
+    "organization": (re.compile(r"/organizations/(?P<key>[-\w]+)/$"), Organization, "slug"),
+    "position": (re.compile(rf"^{re.escape(TAG)}position/(?P<key>\d+)$"), Position, "pk"),
+    "place": (re.compile(rf"^{re.escape(TAG)}place/(?P<key>[-\w]+)$"), Place, "slug"),
+    "source": (re.compile(rf"^{re.escape(TAG)}source/(?P<key>\d+)$"), Source, "pk"),
+}
+
+
+def collection(article: Article, annotations, absolute) -> dict:
+    """The collection document; ``absolute`` turns a site path into a full URL."""
+    article_url = absolute(article.get_absolute_url())
+    items = [_annotation(annotation, article_url, absolute) for annotation in annotations]
+    return {
+        "@context": CONTEXT,
+        "id": f"{article_url}annotations.jsonld",
+        "type": "AnnotationCollection",
+        "label": f"Annotations of “{article.headline}”",
+        "total": len(items),
+        "first": {
+            "id": f"{article_url}annotations.jsonld#page-1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    }
+
+
+def _annotation(annotation, article_url, absolute) -> dict:
+    bodies = [{"type": "TextualBody", "purpose": "classifying", "value": annotation.kind}]
+    if annotation.speaker_id:
+        bodies.append(_link("identifying", absolute(annotation.speaker.get_absolute_url())))
+    if annotation.speaker_organization_id:
+        organization = annotation.speaker_organization
+        bodies.append(_link("identifying", absolute(organization.get_absolute_url())))
+    if annotation.speaker_description:
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "purpose": "identifying",
+                "value": annotation.speaker_description,
+            }
+        )
+    if annotation.position_id:
+        bodies.append(_link("describing", f"{TAG}position/{annotation.position_id}"))
+    if annotation.source_id:
+        bodies.append(_link("linking", f"{TAG}source/{annotation.source_id}"))
+    for subject in (annotation.mentioned_person, annotation.mentioned_organization):
+        if subject is not None:
+            bodies.append(_link("identifying", absolute(subject.get_absolute_url())))
+    if annotation.mentioned_place_id:
+        bodies.append(_link("identifying", f"{TAG}place/{annotation.mentioned_place.slug}"))
+    if annotation.note:
+        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": annotation.note})
+    selectors = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": annotation.exact,
+            "prefix": annotation.prefix,
+            "suffix": annotation.suffix,
+        }
+    ]
+    if not annotation.is_orphaned:
+        selectors.append(
+            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
+        )
+    return {
+        "id": f"{article_url}#annotation-{annotation.pk}",
+        "type": "Annotation",
+        "motivation": MOTIVATIONS[annotation.kind],
+        "created": annotation.created_at.isoformat(),
+        "modified": annotation.updated_at.isoformat(),
+        "body": bodies,
+        "target": {"source": article_url, "selector": selectors},
+    }
+
+
+def _link(purpose, url):
+    return {"type": "SpecificResource", "purpose": purpose, "source": url}
+
+
+@transaction.atomic
+def annotations_import(*, article: Article, document: dict) -> list[Annotation]:
+    """Create the collection's annotations on ``article``; all or none.
+
+    An item whose quote is not in the body, or whose links name nothing here, stops the import
+    with a message naming the item.
+    """
+    items = (document.get("first") or {}).get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise ValidationError("This is not a Web Annotation collection: no first.items list.")
+    text = article.plain_text
+    created = []
+    for number, item in enumerate(items, start=1):
+        try:
+            created.append(_import_item(article, text, item))
+        except (ValidationError, KeyError, TypeError, ValueError) as problem:
+            detail = "; ".join(getattr(problem, "messages", [str(problem)]))
+            raise ValidationError(f"Annotation {number} could not be imported: {detail}") from None
+    return created
+
+
+def _import_item(article, text, item) -> Annotation:
+    selector = {}
+    for part in item["target"]["selector"]:
+        if part["type"] == "TextQuoteSelector":
+            selector.update(exact=part["exact"], prefix=part.get("prefix", ""))
+            selector["suffix"] = part.get("suffix", "")
+        elif part["type"] == "TextPositionSelector":
+            selector.update(start=part["start"], end=part["end"])
+    span = anchoring.anchor(text, selector)
+    if span is None:
+        raise ValidationError(f"“{selector.get('exact', '')}” is not in the article's body.")
+    annotation = Annotation(article=article, exact=text[span[0] : span[1]])
+    annotation.start, annotation.end = span
+    _apply_bodies(annotation, item.get("body", []))
+    annotation.full_clean()
+    annotation.save()
+    return annotation
+
+
+def _apply_bodies(annotation, bodies):
+    kind = next(b["value"] for b in bodies if b.get("purpose") == "classifying")
+    annotation.kind = kind
+    speaking = kind in Annotation.SPEAKER_KINDS
+    for body in bodies:
+        purpose = body.get("purpose")
+        if body.get("type") == "TextualBody":
+            if purpose == "identifying":
+                annotation.speaker_description = body["value"]
+            elif purpose == "commenting":
+                annotation.note = body["value"]
+            continue
+        kind_of, instance = _resolve(body["source"])
+        if kind_of == "person":
+            setattr(annotation, "speaker" if speaking else "mentioned_person", instance)
+        elif kind_of == "organization":
+            name = "speaker_organization" if speaking else "mentioned_organization"
+            setattr(annotation, name, instance)
+        elif kind_of == "place":
+            annotation.mentioned_place = instance
+        else:
+            setattr(annotation, kind_of, instance)
+
+
+def _resolve(url):
+    for kind_of, (pattern, model, field) in _URL_PATTERNS.items():
+        match = pattern.search(url)
+        if match:
+            instance = model.objects.filter(**{field: match["key"]}).first()
+            if instance is None:
+                raise ValidationError(f"{url} names no {model._meta.verbose_name} here.")
+            return kind_of, instance
+    raise ValidationError(f"{url} is not a link this newsroom knows.")
