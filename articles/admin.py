@@ -2,10 +2,22 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from articles import workflow
 from articles.admin_annotate import annotate_urls
-from articles.forms import AnnotationForm
-from articles.models import Annotation, Article, Quote, Source, Topic
+from articles.admin_workflow import workflow_urls
+from articles.forms import AnnotationForm, ArticleForm
+from articles.models import (
+    Annotation,
+    Article,
+    Correction,
+    PreviewLink,
+    Quote,
+    ReviewQueue,
+    Source,
+    Topic,
+)
 from articles.permissions import can_annotate, can_edit_article
+from articles.queue import review_queue
 
 
 @admin.register(Topic)
@@ -25,43 +37,50 @@ class SourceAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
-class AnnotationInline(admin.TabularInline):
-    """The article's annotations, listed on its page; each opens on its own page to edit."""
+class CorrectionInline(admin.StackedInline):
+    """Corrections are on the record: publishers append them, nobody deletes them."""
 
-    model = Annotation
+    model = Correction
     extra = 0
-    show_change_link = True
-    fields = ["kind", "exact", "speaker_name", "position", "source", "anchor_status"]
-    readonly_fields = fields
+    fields = ["kind", "text", "published_at"]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("speaker", "speaker_organization", "position__organization", "source")
-            .in_reading_order()
-        )
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is not None and self.has_add_permission(request, obj) else 0
 
     def has_add_permission(self, request, obj=None):
-        return False
+        return (
+            super().has_add_permission(request, obj)
+            and obj is not None
+            and obj.first_published_at is not None
+        )
 
-    @admin.display(description="speaker")
-    def speaker_name(self, annotation):
-        return annotation.speaker_name
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = ["headline", "status", "published_at", "updated_at", "view_on_site_link"]
     list_filter = ["status", "topics"]
     search_fields = ["headline", "dek", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["bylines", "topics"]
     date_hierarchy = "published_at"
-    readonly_fields = ["status", "created_at", "updated_at", "first_published_at", "published_at"]
-    inlines = [AnnotationInline]
+    readonly_fields = [
+        "status",
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "first_published_at",
+        "published_at",
+    ]
+    inlines = [CorrectionInline]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "bylines", "topics", "body"]}),
+        (
+            None,
+            {"fields": ["headline", "slug", "dek", "bylines", "topics", "body", "loaded_version"]},
+        ),
         (
             "Lead image",
             {
@@ -78,8 +97,10 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "status",
+                    "embargo_until",
                     "created_at",
                     "updated_at",
+                    "updated_by",
                     "first_published_at",
                     "published_at",
                 ]
@@ -88,7 +109,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_urls(self):
-        return annotate_urls(self.admin_site) + super().get_urls()
+        return annotate_urls(self.admin_site) + workflow_urls(self.admin_site) + super().get_urls()
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -102,10 +123,34 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, Correction) and instance.created_by_id is None:
+                instance.created_by = request.user
+            instance.save()
+        formset.save_m2m()
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["can_annotate"] = obj is not None and can_annotate(request.user, obj, "add")
+        if obj is not None:
+            context.update(
+                can_annotate=can_annotate(request.user, obj, "add"),
+                transitions=workflow.allowed_transitions(obj, request.user),
+                review_log=obj.review_log.select_related("actor"),
+                annotations=obj.annotations.select_related(
+                    "speaker",
+                    "speaker_organization",
+                    "position",
+                    "source",
+                    "mentioned_person",
+                    "mentioned_organization",
+                    "mentioned_place",
+                ).in_reading_order(),
+                preview_links=obj.preview_links.valid(),
+                can_share=request.user.has_perm("articles.add_previewlink"),
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="page")
@@ -200,3 +245,69 @@ class AnnotationAdmin(AnnotationAdminBase):
 class QuoteAdmin(AnnotationAdminBase):
     list_display = ["text", "speaker_name", "position", "source", "kind", "article_link"]
     list_filter = ["kind", "anchor_status", "source__kind"]
+
+
+@admin.register(ReviewQueue)
+class ReviewQueueAdmin(admin.ModelAdmin):
+    """The editors' queue: articles awaiting review, the longest-waiting first."""
+
+    list_display = ["headline", "created_by", "waiting_since", "review_link"]
+    list_display_links = None
+    list_select_related = ["created_by"]
+    search_fields = ["headline"]
+
+    def get_queryset(self, request):
+        return review_queue()
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.review_article")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="waiting since", ordering="status_changed_at")
+    def waiting_since(self, article):
+        return article.status_changed_at
+
+    @admin.display(description="")
+    def review_link(self, article):
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        return format_html('<a href="{}">Review</a>', url)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["article", "kind", "published_at", "created_by"]
+    list_filter = ["kind"]
+    list_select_related = ["article", "created_by"]
+    search_fields = ["text", "article__headline"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "published_at"
+    fields = ["article", "kind", "text", "published_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    list_display = ["article", "expires_at", "revoked_at", "created_by"]
+    list_select_related = ["article", "created_by"]
+    readonly_fields = ["token", "created_by", "revoked_at"]
+    autocomplete_fields = ["article"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,6 +1,7 @@
 from django import forms
 
-from articles.models import Annotation
+from articles import anchoring, diffing
+from articles.models import Annotation, Article
 
 
 def occurrences(text: str, words: str) -> list[int]:
@@ -61,3 +62,68 @@ class AnnotationForm(forms.ModelForm):
             )
         else:
             cleaned["start"], cleaned["end"] = starts[0], starts[0] + len(exact)
+
+
+class ArticleForm(forms.ModelForm):
+    """The article form, refusing to overwrite a save made since the editor opened it.
+
+    The page carries the version it was loaded at and, for the text fields, the values it
+    showed (Django's hidden initial inputs): on a conflict the editor is told what the other
+    person changed, their own typing stays in the form, and saving again merges onto the
+    newest version.
+    """
+
+    WATCHED = ("headline", "dek", "body")
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ["headline", "slug", "dek", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+        for name in self.WATCHED:
+            if name in self.fields:
+                self.fields[name].show_hidden_initial = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        if cleaned.get("loaded_version") in (None, current.version):
+            return cleaned
+        self.conflict = self._changes_since_loaded(current)
+        self._merge_onto(current)
+        who = current.updated_by.get_username() if current.updated_by else "Someone"
+        raise forms.ValidationError(
+            f"{who} saved this article while you were editing it, so your changes were not "
+            "saved. What they changed is shown below; your text is still in the form. Merge "
+            "the two, then save again.",
+            code="conflict",
+        )
+
+    def _loaded_value(self, name):
+        return self.data.get(self.add_initial_prefix(name), "")
+
+    def _changes_since_loaded(self, current):
+        """Per field, what the other person changed: [(label, [Change, ...]), ...]."""
+        found = []
+        for name in self.WATCHED:
+            if name not in self.fields:
+                continue
+            loaded, now = self._loaded_value(name), getattr(current, name)
+            if name == "body":
+                loaded, now = anchoring.plain_text(loaded), anchoring.plain_text(now)
+            if loaded != now:
+                found.append((self.fields[name].label, diffing.changes(loaded, now)))
+        return found
+
+    def _merge_onto(self, current):
+        data = self.data.copy()
+        data["loaded_version"] = current.version
+        for name in self.WATCHED:
+            data[self.add_initial_prefix(name)] = getattr(current, name)
+        self.data = data

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Annotation, Article
+from tests.admin_forms import change_form_data
 
 TYPO = "Foote’s issued went beyond"
 
@@ -68,12 +69,8 @@ def test_article_with_an_orphaned_quote_cannot_be_published(foote_story):
 
 def test_saving_the_body_in_the_admin_reanchors_annotations(admin_client, foote_story):
     url = reverse("admin:articles_article_change", args=[foote_story.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data["bylines"] = [p.pk for p in foote_story.bylines.all()]
-    data["topics"] = [t.pk for t in foote_story.topics.all()]
+    data = change_form_data(admin_client, url)
     data["body"] = "<p>Editor’s note: updated.</p>" + foote_story.body
-    data.update({"annotations-TOTAL_FORMS": 0, "annotations-INITIAL_FORMS": 0})
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     quote = Annotation.objects.get(article=foote_story, kind="quote")

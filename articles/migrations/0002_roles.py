@@ -1,23 +1,10 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from articles.roles import ROLES, permission_codenames
+from articles.roles import ROLES, sync_roles
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally made after all migrations run; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, model_actions in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in permission_codenames(model_actions):
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    sync_roles(apps)
 
 
 def remove_roles(apps, schema_editor):

@@ -1,5 +1,7 @@
 from articles.models.annotation import Annotation, AnnotationQuerySet, Quote
-from articles.models.article import Article, ArticleQuerySet, Topic
+from articles.models.article import Article, ArticleQuerySet, ReviewQueue, Topic
+from articles.models.preview import PreviewLink
+from articles.models.review import Correction, ReviewLogEntry
 from articles.models.source import Source
 
 __all__ = [
@@ -7,7 +9,11 @@ __all__ = [
     "AnnotationQuerySet",
     "Article",
     "ArticleQuerySet",
+    "Correction",
+    "PreviewLink",
     "Quote",
+    "ReviewLogEntry",
+    "ReviewQueue",
     "Source",
     "Topic",
 ]

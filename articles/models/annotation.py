@@ -285,13 +285,18 @@ class Annotation(models.Model):
             errors["note"] = NOTE_REQUIRED
         if self.position_id and self.speaker_id and self.position.person_id != self.speaker_id:
             errors["position"] = f"This position is not one {self.speaker} held."
-        if self.article_id:
-            try:
-                self.check_anchor()
-            except ValidationError as error:
-                errors.update(error.message_dict)
         if errors:
             raise ValidationError(errors)
+
+    def clean_fields(self, exclude=None):
+        """Validate the fields, and the span they describe when the span is being validated.
+
+        A form that shows only some fields (a listing of links) leaves the span alone.
+        """
+        super().clean_fields(exclude)
+        span_fields = {"exact", "start", "end"}
+        if self.article_id and not span_fields & set(exclude or ()):
+            self.check_anchor()
 
 
 class QuoteManager(models.Manager.from_queryset(AnnotationQuerySet)):

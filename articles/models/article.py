@@ -70,10 +70,32 @@ class Article(models.Model):
         editable=False,
         related_name="created_articles",
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it went live, or for a scheduled article, when it will.",
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    embargo_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Nobody can publish this article before this moment, scheduled or not.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Counts saves, so that no save overwrites another."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -97,6 +119,8 @@ class Article(models.Model):
         stored_body = getattr(self, "_stored_body", None)
         update_fields = kwargs.get("update_fields")
         body_saved = update_fields is None or "body" in update_fields
+        if update_fields is None and self.pk is not None:
+            self.version += 1
         with transaction.atomic():
             super().save(*args, **kwargs)
             if body_saved and stored_body is not None and stored_body != self.body:
@@ -132,3 +156,12 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+class ReviewQueue(Article):
+    """Articles awaiting review, oldest first: the editors' list in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article awaiting review"
+        verbose_name_plural = "review queue"

@@ -1,0 +1,129 @@
+"""Admin views that move an article through review, and that make or revoke preview links.
+
+Each is a POST from the article's change page; each leaves a message where the editor looks and
+sends them back there. Permission is checked in ``workflow`` itself, so a forged POST is
+refused with 403 and changes nothing.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
+
+from articles import workflow
+from articles.models import Article, PreviewLink
+from articles.permissions import can_edit_article
+
+PREVIEW_LIFETIME = datetime.timedelta(days=7)
+TRANSITIONS = {
+    "submit": lambda article, user, form: workflow.submit(article, user),
+    "approve": lambda article, user, form: workflow.approve(article, user),
+    "request_changes": lambda article, user, form: workflow.request_changes(
+        article, user, form.get("comment", "")
+    ),
+    "publish": lambda article, user, form: workflow.publish(article, user, at=_moment(form)),
+    "unpublish": lambda article, user, form: workflow.unpublish(article, user),
+    "reopen": lambda article, user, form: workflow.reopen(article, user),
+}
+DONE = {
+    "submit": "Submitted for review.",
+    "approve": "Approved.",
+    "request_changes": "Sent back to the authors with your comment.",
+    "unpublish": "Taken off the site.",
+    "reopen": "Back to draft.",
+}
+
+
+def workflow_urls(admin_site):
+    return [
+        path(
+            "<int:pk>/transition/",
+            admin_site.admin_view(require_POST(transition)),
+            name="articles_article_transition",
+        ),
+        path(
+            "<int:pk>/preview-links/",
+            admin_site.admin_view(require_POST(preview_link_create)),
+            name="articles_article_preview_link",
+        ),
+        path(
+            "<int:pk>/preview-links/<int:link_pk>/revoke/",
+            admin_site.admin_view(require_POST(preview_link_revoke)),
+            name="articles_article_preview_revoke",
+        ),
+    ]
+
+
+def transition(request, pk):
+    article = get_object_or_404(Article, pk=pk)
+    name = request.POST.get("transition", "")
+    if name not in TRANSITIONS:
+        messages.error(request, "Unknown action: reload the page and try again.")
+        return _back(article)
+    try:
+        article = TRANSITIONS[name](article, request.user, request.POST)
+    except workflow.InvalidTransition as problem:
+        messages.error(request, str(problem))
+    except ValueError:
+        messages.error(request, "The publication time is not a date and time: use the picker.")
+    else:
+        messages.success(request, DONE.get(name) or _published_message(article))
+    return _back(article)
+
+
+def preview_link_create(request, pk):
+    article = get_object_or_404(Article, pk=pk)
+    if not (request.user.has_perm("articles.add_previewlink") and can_view(request, article)):
+        raise PermissionDenied("You may not share this article.")
+    link = PreviewLink.objects.create(
+        article=article,
+        expires_at=timezone.now() + PREVIEW_LIFETIME,
+        created_by=request.user,
+    )
+    url = request.build_absolute_uri(link.get_absolute_url())
+    messages.success(request, f"Preview link, valid for 7 days: {url}")
+    return _back(article)
+
+
+def preview_link_revoke(request, pk, link_pk):
+    article = get_object_or_404(Article, pk=pk)
+    link = get_object_or_404(PreviewLink, pk=link_pk, article=article)
+    if not (request.user.has_perm("articles.change_previewlink") and can_view(request, article)):
+        raise PermissionDenied("You may not revoke this link.")
+    link.revoked_at = link.revoked_at or timezone.now()
+    link.save(update_fields=["revoked_at"])
+    messages.success(request, "The preview link no longer works.")
+    return _back(article)
+
+
+def can_view(request, article) -> bool:
+    user = request.user
+    return user.has_perm("articles.review_article") or can_edit_article(user, article)
+
+
+def _moment(form):
+    value = form.get("at", "").strip()
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(value)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _published_message(article):
+    if article.status == Article.Status.SCHEDULED:
+        when = timezone.localtime(article.published_at).strftime("%d %B %Y, %H:%M")
+        return f"Scheduled for {when}."
+    return "Published."
+
+
+def _back(article):
+    return redirect(reverse("admin:articles_article_change", args=[article.pk]))

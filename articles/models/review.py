@@ -1,0 +1,77 @@
+"""The record a newsroom keeps of its decisions: the review log and published corrections."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class ReviewLogEntry(models.Model):
+    """One transition of an article's status: who, when, from what, to what, and why.
+
+    Append-only: an entry is written once by ``workflow`` and never changed or deleted.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="review_log"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted (a scheduled publication, an import).",
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["article", "at", "pk"]
+        verbose_name = "review log entry"
+        verbose_name_plural = "review log"
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status} by {self.actor_name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Review log entries are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Review log entries are append-only and cannot be deleted.")
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.get_username() if self.actor_id else "the system"
+
+
+class Correction(models.Model):
+    """A dated correction or clarification appended to a published article, shown to readers."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="corrections"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right, in plain words.")
+    published_at = models.DateTimeField(db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.article}”"
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.article.slug}) + (
+            f"#correction-{self.pk}"
+        )
