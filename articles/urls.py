@@ -6,6 +6,8 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("corrections/", views.corrections_log, name="corrections"),
+    path("preview/<str:token>/", views.article_preview, name="preview"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path(
         "articles/<slug:slug>/annotations.jsonld",

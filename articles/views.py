@@ -2,11 +2,12 @@
 
 import json
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from articles import rendering, web_annotations
-from articles.models import Annotation, Article
+from articles.models import Annotation, Article, Correction, PreviewLink
 
 ANNOTATION_RELATIONS = (
     "speaker",
@@ -26,22 +27,80 @@ def home(request):
 
 def article_detail(request, slug):
     article = _readable_article(request, slug)
+    return _article_page(request, article, is_preview=not article.is_live)
+
+
+@never_cache
+def article_preview(request, token):
+    """A draft read at a preview link: no account needed, until it expires or is revoked."""
+    link = PreviewLink.objects.valid().select_related("article").filter(token=token).first()
+    if link is None:
+        raise Http404("This preview link has expired or been revoked.")
+    response = _article_page(request, link.article, is_preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def corrections_log(request):
+    corrections = Correction.objects.filter(article__in=Article.objects.published()).select_related(
+        "article"
+    )[:200]
+    return render(request, "articles/corrections.html", {"corrections": corrections})
+
+
+def _article_page(request, article, is_preview):
     annotations = list(
         article.annotations.public().in_reading_order().select_related(*ANNOTATION_RELATIONS)
     )
     quotes = [a for a in annotations if a.kind in Annotation.SPEAKER_KINDS]
     numbers = {quote.pk: number for number, quote in enumerate(quotes, start=1)}
     spans = [_span_for(annotation, numbers) for annotation in annotations]
+    bylines = list(article.bylines.all())
+    corrections = list(article.corrections.order_by("published_at"))
     context = {
         "article": article,
         "body_html": rendering.render_body(article.body, spans),
         "quotes": quotes,
         "sources": _sources_of(quotes),
-        "bylines": list(article.bylines.all()),
+        "bylines": bylines,
         "topics": list(article.topics.all()),
-        "is_preview": not article.is_live,
+        "corrections": corrections,
+        "structured_data": _news_article(request, article, bylines, corrections),
+        "is_preview": is_preview,
     }
     return render(request, "articles/article_detail.html", context)
+
+
+def _news_article(request, article, bylines, corrections) -> dict:
+    """schema.org NewsArticle for search engines and aggregators."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.dek,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "author": [
+            {
+                "@type": "Person",
+                "name": person.name,
+                "url": request.build_absolute_uri(person.get_absolute_url()),
+            }
+            for person in bylines
+        ],  # fmt: skip
+    }
+    if article.first_published_at:
+        data["datePublished"] = article.first_published_at.isoformat()
+        data["dateModified"] = (article.published_at or article.first_published_at).isoformat()
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": correction.published_at.isoformat(),
+            }
+            for correction in corrections
+        ]
+    return data
 
 
 def article_annotations(request, slug):

@@ -1,0 +1,187 @@
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, ReviewLogEntry
+
+Status = Article.Status
+
+# transition: (status it starts from, {role: allowed})
+MATRIX = {
+    "submit": (Status.DRAFT, {"Reporter": True, "Editor": True, "Publisher": True}),
+    "approve": (Status.IN_REVIEW, {"Reporter": False, "Editor": True, "Publisher": True}),
+    "request_changes": (
+        Status.IN_REVIEW,
+        {"Reporter": False, "Editor": True, "Publisher": True},
+    ),
+    "publish": (Status.APPROVED, {"Reporter": False, "Editor": False, "Publisher": True}),
+    "unpublish": (Status.PUBLISHED, {"Reporter": False, "Editor": False, "Publisher": True}),
+    "reopen": (Status.UNPUBLISHED, {"Reporter": False, "Editor": True, "Publisher": True}),
+}
+CASES = [
+    (transition, role, allowed)
+    for transition, (_, roles) in MATRIX.items()
+    for role, allowed in roles.items()
+]
+TARGET = {
+    "submit": Status.IN_REVIEW,
+    "approve": Status.APPROVED,
+    "request_changes": Status.CHANGES_REQUESTED,
+    "publish": Status.PUBLISHED,
+    "unpublish": Status.UNPUBLISHED,
+    "reopen": Status.DRAFT,
+}
+
+
+def in_status(article, status, **fields):
+    Article.objects.filter(pk=article.pk).update(status=status, **fields)
+    article.refresh_from_db()
+    return article
+
+
+def apply(transition, article, user):
+    if transition == "request_changes":
+        return workflow.request_changes(article, user, "Attribute the second paraphrase.")
+    return getattr(workflow, transition)(article, user)
+
+
+@pytest.mark.parametrize(("transition", "role", "allowed"), CASES)
+def test_permission_matrix_by_direct_call(foote_story, make_staff, transition, role, allowed):
+    user = make_staff(role)
+    article = in_status(foote_story, MATRIX[transition][0], created_by=user)
+    if allowed:
+        assert apply(transition, article, user).status == TARGET[transition]
+        assert article.review_log.last().actor == user
+    else:
+        with pytest.raises(PermissionDenied):
+            apply(transition, article, user)
+        article.refresh_from_db()
+        assert article.status == MATRIX[transition][0]
+
+
+@pytest.mark.parametrize(("transition", "role", "allowed"), CASES)
+def test_permission_matrix_by_admin_post(
+    client, foote_story, make_staff, transition, role, allowed
+):
+    user = make_staff(role)
+    start = MATRIX[transition][0]
+    article = in_status(foote_story, start, created_by=user)
+    client.force_login(user)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    offered = f'value="{transition}"' in page.content.decode()
+    response = client.post(
+        reverse("admin:articles_article_transition", args=[article.pk]),
+        {"transition": transition, "comment": "Attribute the second paraphrase."},
+    )
+    article.refresh_from_db()
+    if allowed:
+        assert response.status_code == 302
+        assert article.status == TARGET[transition]
+    else:
+        assert response.status_code == 403
+        assert article.status == start
+    assert offered == allowed
+
+
+def test_reporter_cannot_submit_someone_elses_draft(foote_story, make_staff):
+    article = in_status(foote_story, Status.DRAFT)
+    with pytest.raises(PermissionDenied):
+        workflow.submit(article, make_staff("Reporter"))
+
+
+def test_requesting_changes_needs_a_comment(foote_story, make_staff):
+    article = in_status(foote_story, Status.IN_REVIEW)
+    with pytest.raises(workflow.InvalidTransition, match="a comment is required"):
+        workflow.request_changes(article, make_staff("Editor"), "   ")
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+
+
+def test_transition_from_the_wrong_state_says_why(foote_story, make_staff):
+    article = in_status(foote_story, Status.DRAFT)
+    with pytest.raises(workflow.InvalidTransition) as error:
+        workflow.approve(article, make_staff("Editor"))
+    assert str(error.value) == f"Cannot approve “{article.headline}”: it is draft."
+
+
+def test_review_log_records_who_when_from_to_and_why_and_cannot_be_rewritten(
+    foote_story, make_staff
+):
+    article = in_status(foote_story, Status.IN_REVIEW)
+    editor = make_staff("Editor")
+    workflow.request_changes(article, editor, "Name the AP reporter.")
+    entry = article.review_log.last()
+    assert (entry.actor, entry.from_status, entry.to_status, entry.comment) == (
+        editor,
+        "in_review",
+        "changes_requested",
+        "Name the AP reporter.",
+    )
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="append-only"):
+        entry.delete()
+
+
+def test_notifications_go_to_editors_and_authors(
+    foote_story, make_staff, django_capture_on_commit_callbacks
+):
+    reporter = make_staff("Reporter")
+    reporter.email = "reporter@example.org"
+    reporter.save()
+    editor = make_staff("Editor")
+    editor.email = "editor@example.org"
+    editor.save()
+    article = in_status(foote_story, Status.DRAFT, created_by=reporter)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(article, reporter)
+    assert mail.outbox[-1].to == ["editor@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.request_changes(article, editor, "Check the 15,000 figure.")
+    assert mail.outbox[-1].to == ["reporter@example.org"]
+    assert "Check the 15,000 figure." in mail.outbox[-1].body
+    in_status(article, Status.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(article, make_staff("Publisher"))
+    assert mail.outbox[-1].subject == f"Published: {article.headline}"
+
+
+def test_scheduled_article_stays_hidden_until_publish_scheduled_runs(
+    client, foote_story, make_staff
+):
+    article = in_status(foote_story, Status.APPROVED)
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    workflow.publish(article, make_staff("Publisher"), at=soon)
+    assert article.status == Status.SCHEDULED
+    assert client.get(article.get_absolute_url()).status_code == 404
+    call_command("publish_scheduled", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert article.status == Status.SCHEDULED
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    call_command("publish_scheduled", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    assert article.review_log.last().actor is None
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_embargo_stops_publishing_and_scheduling_before_it(foote_story, make_staff):
+    publisher = make_staff("Publisher")
+    embargo = timezone.now() + datetime.timedelta(days=1)
+    article = in_status(foote_story, Status.APPROVED, embargo_until=embargo)
+    with pytest.raises(workflow.InvalidTransition, match="under embargo until"):
+        workflow.publish(article, publisher)
+    with pytest.raises(workflow.InvalidTransition, match="under embargo until"):
+        workflow.publish(article, publisher, at=embargo - datetime.timedelta(hours=1))
+    article = workflow.publish(article, publisher, at=embargo + datetime.timedelta(minutes=5))
+    assert article.status == Status.SCHEDULED
+    assert ReviewLogEntry.objects.filter(article=article, to_status="scheduled").count() == 1
