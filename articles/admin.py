@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from articles import workflow
 from articles.admin_annotate import annotate_urls
+from articles.admin_revisions import revision_urls
 from articles.admin_workflow import workflow_urls
 from articles.forms import AnnotationForm, ArticleForm
 from articles.models import (
@@ -18,6 +19,7 @@ from articles.models import (
 )
 from articles.permissions import can_annotate, can_edit_article
 from articles.queue import review_queue
+from articles.revisions import revision_record
 
 
 @admin.register(Topic)
@@ -109,7 +111,12 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_urls(self):
-        return annotate_urls(self.admin_site) + workflow_urls(self.admin_site) + super().get_urls()
+        return [
+            *annotate_urls(self.admin_site),
+            *workflow_urls(self.admin_site),
+            *revision_urls(self.admin_site),
+            *super().get_urls(),
+        ]
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -125,6 +132,14 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revision_record(
+            article=form.instance,
+            user=request.user,
+            comment="Edited in the admin." if change else "Created in the admin.",
+        )
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):

@@ -12,6 +12,7 @@ from articles import anchoring
 from articles.models import Annotation, Article, Source
 from articles.models.annotation import SPAN_MISMATCH
 from articles.permissions import can_annotate
+from articles.revisions import revision_record
 from people.models import Organization, Person, Place, Position
 
 LINKED_MODELS = {
@@ -37,6 +38,7 @@ def annotation_create(*, article: Article, user, kind: str, selector: dict, **li
         _assign(annotation, links)
         annotation.full_clean()
         annotation.save()
+        _keep(article, user, f"Marked “{annotation.exact[:60]}” as a {annotation.kind}.")
     return annotation
 
 
@@ -53,13 +55,23 @@ def annotation_update(*, annotation: Annotation, user, selector: dict | None = N
         _assign(annotation, changes)
         annotation.full_clean()
         annotation.save()
+        _keep(article, user, f"Changed the {annotation.kind} on “{annotation.exact[:60]}”.")
     return annotation
 
 
 def annotation_delete(*, annotation: Annotation, user) -> None:
     """Discard an annotation (an orphan an editor gave up on, or a mistaken mark)."""
     _require(user, annotation.article, "delete")
-    annotation.delete()
+    with transaction.atomic():
+        article = annotation.article
+        annotation.delete()
+        _keep(article, user, f"Discarded the {annotation.kind} on “{annotation.exact[:60]}”.")
+
+
+def _keep(article, user, comment):
+    """Every annotation change is a revision, and on a live article an unpublished change."""
+    Article.objects.filter(pk=article.pk, live=True).update(has_unpublished_changes=True)
+    revision_record(article=article, user=user, comment=comment)
 
 
 def _require(user, article, action):

@@ -5,3 +5,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Articles and sources"
+
+    def ready(self):
+        # Registers the article and its annotations with django-reversion.
+        from articles import revisions  # noqa: F401

@@ -2,32 +2,36 @@
 
 import json
 
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from articles import rendering, web_annotations
-from articles.models import Annotation, Article, Correction, PreviewLink
-
-ANNOTATION_RELATIONS = (
-    "speaker",
-    "speaker_organization",
-    "position__organization",
-    "source__publisher",
-    "mentioned_person",
-    "mentioned_organization",
-    "mentioned_place",
-)
+from articles import publication, web_annotations
+from articles.models import Article, Correction, PreviewLink
 
 
 def home(request):
-    articles = Article.objects.published().prefetch_related("bylines")[:20]
+    articles = (
+        Article.objects.published()
+        .annotate(
+            live_headline=KT("published_snapshot__headline"),
+            live_dek=KT("published_snapshot__dek"),
+        )
+        .only("slug", "published_at")[:20]
+    )
     return render(request, "articles/home.html", {"articles": articles})
 
 
 def article_detail(request, slug):
-    article = _readable_article(request, slug)
-    return _article_page(request, article, is_preview=not article.is_live)
+    """A live article as it was published; staff may also read the working copy of any."""
+    if _is_staff_reader(request):
+        article = get_object_or_404(Article, slug=slug)
+        if not article.is_live or request.GET.get("working") == "1":
+            return _article_page(request, article, publication.snapshot_build(article), True)
+    else:
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+    return _article_page(request, article, article.published_snapshot, False)
 
 
 @never_cache
@@ -36,7 +40,8 @@ def article_preview(request, token):
     link = PreviewLink.objects.valid().select_related("article").filter(token=token).first()
     if link is None:
         raise Http404("This preview link has expired or been revoked.")
-    response = _article_page(request, link.article, is_preview=True)
+    story = publication.snapshot_build(link.article)
+    response = _article_page(request, link.article, story, is_preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -48,44 +53,37 @@ def corrections_log(request):
     return render(request, "articles/corrections.html", {"corrections": corrections})
 
 
-def _article_page(request, article, is_preview):
-    annotations = list(
-        article.annotations.public().in_reading_order().select_related(*ANNOTATION_RELATIONS)
-    )
-    quotes = [a for a in annotations if a.kind in Annotation.SPEAKER_KINDS]
-    numbers = {quote.pk: number for number, quote in enumerate(quotes, start=1)}
-    spans = [_span_for(annotation, numbers) for annotation in annotations]
-    bylines = list(article.bylines.all())
+def _article_page(request, article, story, is_preview):
     corrections = list(article.corrections.order_by("published_at"))
     context = {
         "article": article,
-        "body_html": rendering.render_body(article.body, spans),
-        "quotes": quotes,
-        "sources": _sources_of(quotes),
-        "bylines": bylines,
-        "topics": list(article.topics.all()),
+        "story": story,
         "corrections": corrections,
-        "structured_data": _news_article(request, article, bylines, corrections),
+        "structured_data": _news_article(request, article, story, corrections),
         "is_preview": is_preview,
     }
     return render(request, "articles/article_detail.html", context)
 
 
-def _news_article(request, article, bylines, corrections) -> dict:
+def _is_staff_reader(request) -> bool:
+    return request.user.is_staff and request.user.has_perm("articles.change_article")
+
+
+def _news_article(request, article, story, corrections) -> dict:
     """schema.org NewsArticle for search engines and aggregators."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline,
-        "description": article.dek,
+        "headline": story["headline"],
+        "description": story["dek"],
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "author": [
             {
                 "@type": "Person",
-                "name": person.name,
-                "url": request.build_absolute_uri(person.get_absolute_url()),
+                "name": byline["name"],
+                "url": request.build_absolute_uri(byline["url"]),
             }
-            for person in bylines
+            for byline in story["bylines"]
         ],  # fmt: skip
     }
     if article.first_published_at:
@@ -107,9 +105,12 @@ def article_annotations(request, slug):
     """The W3C collection: public annotations for readers, all of them for staff."""
     staff = request.user.is_staff and request.user.has_perm("articles.view_annotation")
     article = _readable_article(request, slug)
-    annotations = article.annotations.in_reading_order().select_related(*web_annotations.RELATIONS)
-    if not staff:
-        annotations = annotations.public()
+    if staff:
+        annotations = article.annotations.in_reading_order().select_related(
+            *web_annotations.RELATIONS
+        )
+    else:
+        annotations = publication.published_annotations(article)
     document = web_annotations.collection(article, annotations, request.build_absolute_uri)
     return HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2),
@@ -118,48 +119,7 @@ def article_annotations(request, slug):
 
 
 def _readable_article(request, slug):
-    """Readers see live articles; staff who may change articles also preview the others."""
-    if request.user.is_staff and request.user.has_perm("articles.change_article"):
+    """Readers see live articles; staff who may change articles also see the others."""
+    if _is_staff_reader(request):
         return get_object_or_404(Article, slug=slug)
     return get_object_or_404(Article.objects.published(), slug=slug)
-
-
-def _span_for(annotation, quote_numbers) -> rendering.Span:
-    """How an annotation shows in the body: quotes link their speaker and footnote their source."""
-    data = (("annotation-id", str(annotation.pk)),)
-    if annotation.kind in Annotation.SPEAKER_KINDS:
-        number = quote_numbers[annotation.pk]
-        speaker = annotation.speaker
-        title = annotation.speaker_name
-        if annotation.position_id:
-            title = f"{title}, {annotation.position.title}"
-        return rendering.Span(
-            start=annotation.start,
-            end=annotation.end,
-            kind=annotation.kind,
-            # A direct quote is a few words and links its speaker; a paraphrase may run for
-            # sentences holding links of its own, so it points to its note instead.
-            href=speaker.get_absolute_url() if speaker and annotation.kind == "quote" else "",
-            title=title,
-            element_id=f"annotation-{annotation.pk}",
-            ref_label=str(number),
-            ref_href=f"#quote-note-{number}",
-            data=data,
-        )
-    subject = annotation.mentioned_person or annotation.mentioned_organization
-    return rendering.Span(
-        start=annotation.start,
-        end=annotation.end,
-        kind=annotation.kind,
-        href=subject.get_absolute_url() if subject else "",
-        title=str(subject or annotation.mentioned_place or ""),
-        data=data,
-    )
-
-
-def _sources_of(quotes):
-    seen = {}
-    for quote in quotes:
-        if quote.source_id and quote.source_id not in seen:
-            seen[quote.source_id] = quote.source
-    return list(seen.values())

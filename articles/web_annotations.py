@@ -100,15 +100,18 @@ def _annotation(annotation, article_url, absolute) -> dict:
         selectors.append(
             {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
         )
-    return {
+    document = {
         "id": f"{article_url}#annotation-{annotation.pk}",
         "type": "Annotation",
         "motivation": MOTIVATIONS[annotation.kind],
-        "created": annotation.created_at.isoformat(),
-        "modified": annotation.updated_at.isoformat(),
         "body": bodies,
         "target": {"source": article_url, "selector": selectors},
     }
+    # Annotations read back from a published revision carry no timestamps of their own.
+    if annotation.created_at:
+        document["created"] = annotation.created_at.isoformat()
+        document["modified"] = annotation.updated_at.isoformat()
+    return document
 
 
 def _link(purpose, url):

@@ -3,6 +3,10 @@
     draft → in review → (changes requested → in review) → approved → published
                                                         approved → scheduled → published
     published → unpublished → draft
+    published, then edited → in review → … → published again
+
+Publishing freezes the article: it records a revision and renders the snapshot readers see
+(``publication``). Edits made after that stay out of readers' sight until published again.
 
 Views, admin actions and commands call these functions; nothing else assigns
 ``article.status``. Each transition locks the article's row, checks the acting user's
@@ -17,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles import notifications
+from articles import notifications, publication
 from articles.models import Article, ReviewLogEntry
 from articles.permissions import can_edit_article
+from articles.revisions import revision_record
 
 Status = Article.Status
 
@@ -29,15 +34,22 @@ class InvalidTransition(Exception):
 
 
 def submit(article: Article, user) -> Article:
-    """Send a draft, or an article sent back for changes, to the editors for review."""
+    """Send a draft, an article sent back for changes, or unpublished edits of a live article
+    to the editors for review."""
     if user is not None and not can_edit_article(user, article):
         raise PermissionDenied("You may only submit articles you are allowed to edit.")
+
+    def check(locked: Article):
+        if locked.status == Status.PUBLISHED and not locked.has_unpublished_changes:
+            raise InvalidTransition(f"“{locked}” has no changes since it was published.")
+
     return _move(
         article,
         user,
         "submit",
-        {Status.DRAFT, Status.CHANGES_REQUESTED},
+        {Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED},
         Status.IN_REVIEW,
+        check=check,
         notify=notifications.submitted,
     )
 
@@ -89,6 +101,10 @@ def publish(article: Article, user, at: datetime.datetime | None = None) -> Arti
             )
 
     if moment > now:
+        if article.live:
+            raise InvalidTransition(
+                f"“{article}” is live: publish its changes now rather than scheduling them."
+            )
         return _move(
             article,
             user,
@@ -106,18 +122,27 @@ def publish(article: Article, user, at: datetime.datetime | None = None) -> Arti
         Status.PUBLISHED,
         check=check,
         published_at=moment,
+        live=True,
         notify=notifications.published,
+        freeze=True,
     )
 
 
 def unpublish(article: Article, user) -> Article:
-    """Take a published article off the site, or cancel a schedule (back to approved)."""
+    """Take a live article off the site, or cancel a schedule (back to approved)."""
     _require(user, "articles.publish_article", "unpublish")
-    if article.status == Status.SCHEDULED:
+    if article.status == Status.SCHEDULED and not article.live:
         return _move(
             article, user, "unschedule", {Status.SCHEDULED}, Status.APPROVED, published_at=None
         )
-    return _move(article, user, "unpublish", {Status.PUBLISHED}, Status.UNPUBLISHED)
+
+    def check(locked: Article):
+        if not locked.live:
+            raise InvalidTransition(f"“{locked}” is not on the site.")
+
+    return _move(
+        article, user, "unpublish", set(Status), Status.UNPUBLISHED, check=check, live=False
+    )
 
 
 def reopen(article: Article, user) -> Article:
@@ -143,7 +168,10 @@ def allowed_transitions(article: Article, user) -> list[str]:
     """The transitions ``user`` may apply to ``article`` now: the buttons the admin shows."""
     allowed = []
     status = article.status
-    if status in {Status.DRAFT, Status.CHANGES_REQUESTED} and can_edit_article(user, article):
+    submittable = {Status.DRAFT, Status.CHANGES_REQUESTED}
+    if article.has_unpublished_changes:
+        submittable.add(Status.PUBLISHED)
+    if status in submittable and can_edit_article(user, article):
         allowed.append("submit")
     if user.has_perm("articles.review_article"):
         if status == Status.IN_REVIEW:
@@ -155,7 +183,7 @@ def allowed_transitions(article: Article, user) -> list[str]:
     if user.has_perm("articles.publish_article"):
         if status in {Status.APPROVED, Status.SCHEDULED}:
             allowed.append("publish")
-        if status in {Status.PUBLISHED, Status.SCHEDULED}:
+        if article.live or status == Status.SCHEDULED:
             allowed.append("unpublish")
     return allowed
 
@@ -165,7 +193,18 @@ def _require(user, permission: str, action: str):
         raise PermissionDenied(f"You do not have permission to {action} articles.")
 
 
-def _move(article, user, verb, sources, target, comment="", check=None, notify=None, **fields):
+def _move(
+    article,
+    user,
+    verb,
+    sources,
+    target,
+    comment="",
+    check=None,
+    notify=None,
+    freeze=False,
+    **fields,
+):
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         if locked.status not in sources:
@@ -181,6 +220,8 @@ def _move(article, user, verb, sources, target, comment="", check=None, notify=N
             setattr(locked, name, value)
         if target == Status.PUBLISHED:
             locked.first_published_at = locked.first_published_at or locked.published_at
+        if freeze:
+            fields.update(_freeze(locked, user))
         locked.save(
             update_fields=[
                 "status",
@@ -197,3 +238,15 @@ def _move(article, user, verb, sources, target, comment="", check=None, notify=N
             transaction.on_commit(lambda: notify(locked, user, comment))
     article.refresh_from_db()
     return article
+
+
+def _freeze(article: Article, user) -> dict:
+    """Record the revision being published and render what readers will see of it."""
+    article.published_revision = revision_record(article=article, user=user, comment="Published.")
+    article.published_snapshot = publication.snapshot_build(article)
+    article.has_unpublished_changes = False
+    return {
+        "published_revision": article.published_revision,
+        "published_snapshot": article.published_snapshot,
+        "has_unpublished_changes": False,
+    }

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_prose_editor",
+    "reversion",
     "people",
     "articles",
 ]

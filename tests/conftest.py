@@ -40,3 +40,12 @@ def make_staff(db):
 def editor_client(client, make_staff):
     client.force_login(make_staff("Editor"))
     return client
+
+
+def publish_again(article: Article) -> Article:
+    """Put the article's saved changes live, through review, as the system would."""
+    from articles import workflow
+
+    for step in (workflow.submit, workflow.approve, workflow.publish):
+        article = step(article, None)
+    return article

@@ -5,7 +5,9 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article, Correction, PreviewLink
+from tests.conftest import publish_again
 
 ARTICLE_URL = "/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/"
 CORRECTION = "An earlier version misspelled the name of the Del Rio International Bridge."
@@ -51,9 +53,9 @@ def test_corrections_cannot_be_deleted_even_by_a_superuser(admin_client, foote_s
 
 
 def test_headline_with_script_end_tag_cannot_break_out_of_json_ld(client, foote_story):
-    Article.objects.filter(pk=foote_story.pk).update(
-        headline="Envoy </script><script>alert(1)</script>"
-    )
+    foote_story.headline = "Envoy </script><script>alert(1)</script>"
+    foote_story.save()
+    publish_again(foote_story)
     page = client.get(ARTICLE_URL).content.decode()
     assert "<script>alert(1)" not in page
     assert json_ld(page)["headline"] == "Envoy </script><script>alert(1)</script>"
@@ -62,7 +64,7 @@ def test_headline_with_script_end_tag_cannot_break_out_of_json_ld(client, foote_
 def test_preview_link_shows_a_draft_to_someone_without_an_account_until_revoked(
     client, make_staff, foote_story
 ):
-    Article.objects.filter(pk=foote_story.pk).update(status="draft")
+    workflow.reopen(workflow.unpublish(foote_story, None), None)
     editor = make_staff("Editor")
     client.force_login(editor)
     client.post(reverse("admin:articles_article_preview_link", args=[foote_story.pk]))

@@ -3,6 +3,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article
 
 ARTICLE_URL = "/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/"
@@ -91,7 +92,7 @@ def test_person_page_shows_positions_and_quotes_in_published_articles(
 
 
 def test_person_page_hides_quotes_of_unpublished_articles(client, foote_story):
-    Article.objects.filter(pk=foote_story.pk).update(status=Article.Status.UNPUBLISHED)
+    workflow.unpublish(foote_story, None)
     page = client.get("/people/daniel-foote/").content.decode()
     assert "“inhumane”" not in page
     assert "No published quotes yet." in page

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles import workflow
 from articles.web_annotations import MEDIA_TYPE
 
 URL = "/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/annotations.jsonld"
@@ -52,7 +53,7 @@ def test_staff_get_every_annotation_including_claims_and_notes(admin_client, foo
 
 
 def test_unpublished_article_has_no_public_annotations(client, foote_story):
-    foote_story.__class__.objects.filter(pk=foote_story.pk).update(status="unpublished")
+    workflow.unpublish(foote_story, None)
     assert client.get(URL).status_code == 404
 
 

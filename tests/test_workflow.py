@@ -41,7 +41,9 @@ TARGET = {
 
 
 def in_status(article, status, **fields):
-    Article.objects.filter(pk=article.pk).update(status=status, **fields)
+    """Put the article straight into ``status``; only a published one is on the site."""
+    live = status == Status.PUBLISHED
+    Article.objects.filter(pk=article.pk).update(status=status, live=live, **fields)
     article.refresh_from_db()
     return article
 

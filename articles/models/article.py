@@ -27,9 +27,7 @@ class Topic(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one door public pages read through: live articles only, newest first."""
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
-        ).order_by("-published_at")
+        return self.filter(live=True, published_at__lte=timezone.now()).order_by("-published_at")
 
 
 class Article(models.Model):
@@ -93,6 +91,19 @@ class Article(models.Model):
         blank=True,
         help_text="Nobody can publish this article before this moment, scheduled or not.",
     )
+    live = models.BooleanField(
+        default=False, editable=False, help_text="On the site, showing its published snapshot."
+    )
+    published_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    published_revision = models.ForeignKey(
+        "reversion.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    has_unpublished_changes = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Counts saves, so that no save overwrites another."
     )
@@ -121,6 +132,7 @@ class Article(models.Model):
         body_saved = update_fields is None or "body" in update_fields
         if update_fields is None and self.pk is not None:
             self.version += 1
+            self.has_unpublished_changes = self.live
         with transaction.atomic():
             super().save(*args, **kwargs)
             if body_saved and stored_body is not None and stored_body != self.body:
@@ -151,11 +163,7 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.live and self.published_at is not None and self.published_at <= timezone.now()
 
 
 class ReviewQueue(Article):

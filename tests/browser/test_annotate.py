@@ -9,9 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Annotation, Source
+from articles.models import Annotation, Article, Source
 from articles.models.annotation import SPAN_MISMATCH
 from people.models import Person, Position
+from tests.conftest import publish_again
 
 from .conftest import annotate_url
 
@@ -69,7 +70,10 @@ def story(foote_article):
 def test_editor_quotes_a_word_and_readers_see_it_linked_to_the_speaker(
     browser, page, live_server, log_in, story
 ):
-    Annotation.objects.filter(article=story, kind="quote").delete()  # the UI must make it
+    # The UI must make the quote: take it out of the story and of its published version.
+    Annotation.objects.filter(article=story, kind="quote").delete()
+    Article.objects.filter(pk=story.pk).update(has_unpublished_changes=True)
+    story = publish_again(Article.objects.get(pk=story.pk))
     log_in()
     open_annotate(page, live_server, story)
 
@@ -99,6 +103,9 @@ def test_editor_quotes_a_word_and_readers_see_it_linked_to_the_speaker(
     reader = browser.new_context().new_page()  # not logged in
     reader.goto(f"{live_server.url}/articles/{story.slug}/")
     link = reader.locator(".story-body a.annotation--quote", has_text="inhumane")
+    expect(link).to_have_count(0)  # readers see the quote once the change is published
+    publish_again(Article.objects.get(pk=story.pk))
+    reader.reload()
     expect(link).to_have_attribute("href", "/people/daniel-foote/")
     reader.context.close()
 
