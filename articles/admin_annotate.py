@@ -131,7 +131,16 @@ def annotation_item(request, pk, annotation_pk):
         fields, error = _json_fields(request)
         if error:
             return error
-        annotating.annotation_update(annotation=annotation, user=request.user, **fields)
+        expected = fields.pop("version", None)
+        annotating.annotation_update(
+            annotation=annotation, user=request.user, expected_version=expected, **fields
+        )
+    except annotating.AnnotationConflict as conflict:
+        theirs = annotation_json(conflict.current)
+        return JsonResponse(
+            {"message": f"{conflict} {_their_version(theirs)}", "errors": {}, "annotation": theirs},
+            status=409,
+        )
     except (ValidationError, PermissionDenied) as problem:
         return _problem(problem)
     return _state(article, annotation=annotation)
@@ -232,8 +241,20 @@ def annotation_json(annotation: Annotation) -> dict:
         "speaker_description": annotation.speaker_description,
         "note": annotation.note,
         "summary": summary,
+        "version": annotating.annotation_version(annotation),
         **{name: _choice(getattr(annotation, name)) for name in annotating.LINKED_MODELS},
     }
+
+
+def _their_version(annotation: dict) -> str:
+    """The other editor's annotation in words, so a conflict shows what they changed."""
+    parts = [annotation["summary"]]
+    for name in ("position", "source"):
+        if annotation[name]:
+            parts.append(f"{name}: {annotation[name]['text']}")
+    if annotation["note"]:
+        parts.append(f"note: “{annotation['note']}”")
+    return f"Theirs now reads: {'; '.join(parts)}."
 
 
 def _editable_article(request, pk) -> Article:

@@ -42,11 +42,41 @@ def annotation_create(*, article: Article, user, kind: str, selector: dict, **li
     return annotation
 
 
-def annotation_update(*, annotation: Annotation, user, selector: dict | None = None, **changes):
-    """Change an annotation's kind or links; with ``selector``, re-attach it to a new span."""
+class AnnotationConflict(Exception):
+    """The annotation was changed by someone else since the editor opened it."""
+
+    def __init__(self, current: Annotation):
+        super().__init__(
+            "Someone else changed this annotation while you were editing it. Your choices are "
+            "still in the panel: check them against theirs, then save again to keep yours."
+        )
+        self.current = current
+
+
+def annotation_version(annotation: Annotation) -> str:
+    """What an editor's copy of the annotation was: it changes with every save."""
+    return annotation.updated_at.isoformat() if annotation.updated_at else ""
+
+
+def annotation_update(
+    *,
+    annotation: Annotation,
+    user,
+    selector: dict | None = None,
+    expected_version: str | None = None,
+    **changes,
+):
+    """Change an annotation's kind or links; with ``selector``, re-attach it to a new span.
+
+    With ``expected_version``, refuse (AnnotationConflict) if someone saved it in between.
+    """
     _require(user, annotation.article, "change")
     with transaction.atomic():
+        # Locking the article serializes every write to its annotations.
         article = Article.objects.select_for_update().get(pk=annotation.article_id)
+        annotation.refresh_from_db()
+        if expected_version and expected_version != annotation_version(annotation):
+            raise AnnotationConflict(annotation)
         annotation.article = article
         if "kind" in changes:
             annotation.kind = changes.pop("kind")

@@ -244,3 +244,28 @@ def test_new_person_and_source_are_added_without_leaving_the_screen(editor_clien
     assert response.json()["errors"]["anonymity_justification"] == [
         "An anonymous source needs a justification: say why anonymity was granted."
     ]
+
+
+def test_second_editor_changing_the_same_annotation_is_refused_then_can_save(
+    client, make_staff, foote_story
+):
+    claim = foote_story.annotations.filter(kind="claim").first()
+    item = f"{urls(foote_story)['annotations']}{claim.pk}/"
+    first, second = Client(), Client()
+    first.force_login(make_staff("Editor", "first"))
+    second.force_login(make_staff("Editor", "second"))
+    opened = second.get(urls(foote_story)["annotations"]).json()["annotations"]
+    version = next(a["version"] for a in opened if a["id"] == claim.pk)
+
+    assert post(first, item, {"note": "Checked with CBP.", "version": version}).status_code == 200
+    response = post(second, item, {"note": "Still unverified.", "version": version})
+    assert response.status_code == 409
+    assert "Someone else changed this annotation" in response.json()["message"]
+    assert response.json()["annotation"]["note"] == "Checked with CBP."
+    claim.refresh_from_db()
+    assert claim.note == "Checked with CBP."
+
+    newer = response.json()["annotation"]["version"]
+    assert post(second, item, {"note": "Still unverified.", "version": newer}).status_code == 200
+    claim.refresh_from_db()
+    assert claim.note == "Still unverified."

@@ -249,12 +249,18 @@
         return;
       }
       const editing = this.annotation;
-      if (!editing) payload.selector = this.selector;
+      if (editing) payload.version = editing.version;
+      else payload.selector = this.selector;
       const url = editing
         ? `${this.config.urls.annotations}${editing.id}/`
         : this.config.urls.annotations;
       const answer = await this.send("POST", url, payload);
-      if (!answer) return;
+      if (!answer) {
+        // Someone saved it meanwhile: keep the editor's choices, and let the next save win.
+        const current = this.lastFailure && this.lastFailure.annotation;
+        if (editing && current) editing.version = current.version;
+        return;
+      }
       this.onState(answer);
       this.openExisting(answer.annotation, { focus: true });
       announce("Saved.");
@@ -292,6 +298,7 @@
       buttons.forEach((button) => {
         button.disabled = false;
       });
+      this.lastFailure = ok ? null : data;
       if (ok) return data;
       const errors = { ...(data.errors || {}) };
       if (errors.exact) {

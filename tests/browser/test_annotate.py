@@ -238,3 +238,33 @@ def test_new_person_and_anonymous_source_are_added_without_leaving_the_screen(
     quote = Annotation.objects.get(article=story, exact="lack of urgency")
     assert quote.speaker == Person.objects.get(name="Jane Newcomer")
     assert quote.source.anonymity_justification == "The aide would lose their job."
+
+
+def test_annotation_changed_by_someone_else_meanwhile_is_not_overwritten(
+    page, live_server, log_in, story
+):
+    claim = Annotation.objects.get(article=story, exact="a peak of about 15,000 last week")
+    log_in()
+    open_annotate(page, live_server, story)
+    click_words(page, "about 15,000")
+    expect(page.locator("#annotate-note")).to_have_value(claim.note)
+
+    claim.note = "Checked: CBP counted 14,872 at the peak."  # another editor, meanwhile
+    claim.save()
+    page.locator("#annotate-note").fill("Ask the AP for its source.")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator("#annotate-messages")).to_contain_text(
+        "Someone else changed this annotation while you were editing it"
+    )
+    expect(page.locator("#annotate-messages")).to_contain_text(
+        "note: “Checked: CBP counted 14,872 at the peak.”"
+    )
+    expect(page.locator("#annotate-note")).to_have_value("Ask the AP for its source.")
+    claim.refresh_from_db()
+    assert claim.note == "Checked: CBP counted 14,872 at the peak."
+
+    page.get_by_role("button", name="Save").click()  # having seen theirs, keep mine
+    expect(page.locator("#annotate-messages")).to_have_text("Saved.")
+    claim.refresh_from_db()
+    assert claim.note == "Ask the AP for its source."
