@@ -7,5 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles and sources"
 
     def ready(self):
-        # Registers the article and its annotations with django-reversion.
-        from articles import revisions  # noqa: F401
+        # Registers the article and its annotations with django-reversion, and keeps
+        # published snapshots in step with the people they show.
+        from articles import revisions, signals  # noqa: F401

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from articles import annotating, workflow
 from articles.models import Annotation, Article, Source
+from articles.publication import snapshot_from_revision
 from articles.revisions import revisions_of
 from tests.admin_forms import change_form_data
 from tests.conftest import publish_again
@@ -121,3 +122,18 @@ def test_unpublishing_takes_the_article_off_every_public_page(client, foote_stor
     assert client.get(ARTICLE_URL).status_code == 404
     assert foote_story.headline not in client.get("/").content.decode()
     assert "“inhumane”" not in client.get("/people/daniel-foote/").content.decode()
+
+
+def test_correcting_a_persons_name_updates_the_published_story(client, foote_story, foote):
+    foote.name = "Daniel Lewis Foote"
+    foote.save()
+    page = client.get(ARTICLE_URL).content.decode()
+    assert '<a href="/people/daniel-foote/">Daniel Lewis Foote</a>' in page
+    assert 'title="Daniel Lewis Foote, U.S. Special Envoy for Haiti"' in page
+    assert foote_story.headline in page
+
+
+def test_snapshot_rebuilt_from_the_published_revision_equals_the_one_published(foote_story):
+    rebuilt = snapshot_from_revision(foote_story, foote_story.published_revision)
+    assert rebuilt == foote_story.published_snapshot
+    assert len(rebuilt["quotes"]) == 6 and len(rebuilt["sources"]) == 3
