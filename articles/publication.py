@@ -7,7 +7,7 @@ again, and a public page costs one query for the article plus one for its correc
 
 from django.utils.formats import date_format
 
-from articles import rendering
+from articles import anchoring, rendering
 from articles.models import Annotation, Article, Source
 from articles.revisions import revision_state
 from people.models import Organization, Person, Place, Position
@@ -68,6 +68,7 @@ def snapshot_of(article, annotations, bylines, topics) -> dict:
         "headline": article.headline,
         "dek": article.dek,
         "body_html": rendering.render_body(article.body, [_span(a, numbers) for a in public]),
+        "text": anchoring.plain_text(article.body),
         "lead_image": _lead_image(article),
         "bylines": [{"name": p.name, "url": p.get_absolute_url()} for p in bylines],
         "topics": [{"name": topic.name, "slug": topic.slug} for topic in topics],
