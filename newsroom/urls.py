@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
     path("", include("articles.urls")),
+    path("", include("articles.urls_syndication")),
+    path("", include("articles.urls_api")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,3 @@
+"""The article list and search, topic pages, and the read-only JSON API."""
+
+urlpatterns = []
