@@ -25,6 +25,7 @@ from articles import notifications, publication
 from articles.models import Article, ReviewLogEntry
 from articles.permissions import can_edit_article
 from articles.revisions import revision_record
+from newsroom.caching import invalidate_when_committed
 
 Status = Article.Status
 
@@ -234,6 +235,7 @@ def _move(
         ReviewLogEntry.objects.create(
             article=locked, actor=user, from_status=previous, to_status=target, comment=comment
         )
+        invalidate_when_committed()
         if notify:
             transaction.on_commit(lambda: notify(locked, user, comment))
     article.refresh_from_db()

@@ -1,12 +1,19 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from articles.models import Article
 from people.models import Person
 
 FOOTE_SLUG = "us-envoy-to-haiti-resigns-over-inhumane-deportations"
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with no cached pages: a page cached by another test would be stale."""
+    cache.clear()
 
 
 @pytest.fixture
