@@ -9,6 +9,7 @@ all app servers; with the local-memory default it is per process.
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -79,7 +80,8 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def _cacheable_request(request) -> bool:
         return (
-            request.method in ("GET", "HEAD")
+            settings.NEWSROOM_PAGE_CACHE
+            and request.method in ("GET", "HEAD")
             and not request.path.startswith(PRIVATE_PREFIXES)
             and not request.user.is_authenticated
         )
