@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ReviewLogEntry
+from tests.admin_forms import change_form_data
 
 Status = Article.Status
 
@@ -187,3 +188,24 @@ def test_embargo_stops_publishing_and_scheduling_before_it(foote_story, make_sta
     article = workflow.publish(article, publisher, at=embargo + datetime.timedelta(minutes=5))
     assert article.status == Status.SCHEDULED
     assert ReviewLogEntry.objects.filter(article=article, to_status="scheduled").count() == 1
+
+
+def test_reporter_cannot_change_someone_elses_article_by_forged_post(
+    client, make_staff, foote_story
+):
+    owner = make_staff("Reporter", "owner")
+    article = in_status(foote_story, Status.DRAFT, created_by=owner)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(owner)
+    data = change_form_data(client, url)
+    client.force_login(make_staff("Reporter", "intruder"))
+    response = client.post(url, {**data, "headline": "Rewritten by someone else"})
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).headline == foote_story.headline
+
+
+def test_editor_sees_a_published_article_read_only(client, make_staff, foote_story):
+    client.force_login(make_staff("Editor"))
+    page = client.get(reverse("admin:articles_article_change", args=[foote_story.pk]))
+    assert page.status_code == 200
+    assert 'name="headline"' not in page.content.decode()
