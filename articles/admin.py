@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -20,6 +21,7 @@ from articles.models import (
 from articles.permissions import can_annotate, can_edit_article
 from articles.queue import review_queue
 from articles.revisions import revision_record
+from people.images import ImageUploadField
 
 
 @admin.register(Topic)
@@ -63,6 +65,8 @@ class CorrectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
+    # Uploads are checked and re-encoded: no bombs, no GPS coordinates of sources.
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = ["headline", "status", "published_at", "updated_at", "view_on_site_link"]
     list_filter = ["status", "topics"]
     search_fields = ["headline", "dek", "slug"]

@@ -147,6 +147,7 @@ def _lead_image(article) -> dict | None:
     if not article.lead_image:
         return None
     return {
+        "name": article.lead_image.name,
         "url": article.lead_image.url,
         "alt": article.lead_image_alt,
         "caption": article.lead_image_caption,

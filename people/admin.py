@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
+from people.images import ImageUploadField
 from people.models import Organization, Person, Place, Position
 
 
@@ -28,6 +30,8 @@ class PersonAdmin(admin.ModelAdmin):
     inlines = [PositionInline]
     date_hierarchy = "created_at"
     fields = ["name", "slug", "aliases", "bio", "photo", "photo_credit", "wikidata_id"]
+    # Uploads are checked and re-encoded: no bombs, no GPS coordinates of sources.
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(position_total=Count("positions"))

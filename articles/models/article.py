@@ -10,6 +10,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from articles import anchoring
 from articles.sanitizing import EDITOR_EXTENSIONS, sanitize_body
+from people.images import validate_image
 
 
 class Topic(models.Model):
@@ -48,7 +49,9 @@ class Article(models.Model):
     body = ProseEditorField(extensions=EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True)
     bylines = models.ManyToManyField("people.Person", blank=True, related_name="bylined_articles")
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
-    lead_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    lead_image = models.ImageField(
+        upload_to="articles/%Y/%m/", blank=True, validators=[validate_image]
+    )
     lead_image_alt = models.CharField(
         "lead image description",
         max_length=300,
