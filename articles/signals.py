@@ -25,6 +25,7 @@ LINKS = {
     Position: ("annotations__position",),
     Source: ("annotations__source",),
     Place: ("annotations__mentioned_place",),
+    Topic: ("topics",),
 }
 
 
@@ -40,6 +41,7 @@ def live_articles_linking(instance):
 @receiver(post_save, sender=Position)
 @receiver(post_save, sender=Source)
 @receiver(post_save, sender=Place)
+@receiver(post_save, sender=Topic)
 def refresh_snapshots(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return

@@ -1,3 +1,16 @@
 """The article list and search, topic pages, and the read-only JSON API."""
 
-urlpatterns = []
+from django.urls import path
+
+from articles import api, list_views
+
+app_name = "lists"
+
+urlpatterns = [
+    path("articles/", list_views.article_list, name="articles"),
+    path("topics/<slug:slug>/", list_views.topic_detail, name="topic"),
+    path("api/articles/", api.article_list, name="api_articles"),
+    path("api/articles/<slug:slug>/", api.article_detail, name="api_article"),
+    path("api/people/", api.person_list, name="api_people"),
+    path("api/quotes/", api.quote_list, name="api_quotes"),
+]

@@ -39,7 +39,7 @@ class AnnotationQuerySet(models.QuerySet):
 
     def in_published_articles(self):
         """Annotations of live articles, for pages that reach them from a person or source."""
-        return self.filter(article__status="published", article__published_at__lte=timezone.now())
+        return self.filter(article__live=True, article__published_at__lte=timezone.now())
 
     def reanchor(self, old_text: str, new_text: str) -> None:
         """Carry these annotations from the body's old plain text to its new one.

@@ -1,0 +1,62 @@
+"""The article list and search, and topic pages: live articles only, as they were published."""
+
+from django.core.paginator import Paginator
+from django.db.models.fields.json import KT
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from articles.filters import ORDERINGS, ArticleFilter, articles_on_topic
+from articles.models import Article, Topic
+
+PER_PAGE = 20
+FILTERS_NOT_ORDERING = [name for name in ArticleFilter.base_filters if name != "ordering"]
+
+
+def page_of(request, queryset, per_page: int = PER_PAGE):
+    """The page ``?page=`` asks for: page 1 for anything but a number, the last past the end."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def page_query(request, number: int) -> str:
+    """This request's query string, filters kept, pointing at page ``number``."""
+    params = request.GET.copy()
+    params["page"] = number
+    return f"?{params.urlencode()}"
+
+
+@require_safe
+def article_list(request):
+    filterset = ArticleFilter(request.GET)
+    articles = filterset.qs if filterset.is_valid() else Article.objects.none()
+    page = page_of(request, _teasers(articles))
+    context = {
+        "form": filterset.form,
+        "filtered": any(request.GET.get(name) for name in FILTERS_NOT_ORDERING),
+        "page": page,
+        "page_links": _page_links(request, page),
+    }
+    return render(request, "articles/article_list.html", context)
+
+
+@require_safe
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    articles = Article.objects.published().order_by(*ORDERINGS["newest"])
+    page = page_of(request, _teasers(articles_on_topic(articles, topic.slug)))
+    context = {"topic": topic, "page": page, "page_links": _page_links(request, page)}
+    return render(request, "articles/topic_detail.html", context)
+
+
+def _teasers(articles):
+    """What a teaser shows, read from the published snapshot rather than the working copy."""
+    return articles.annotate(
+        live_headline=KT("published_snapshot__headline"),
+        live_dek=KT("published_snapshot__dek"),
+    ).only("slug", "published_at")
+
+
+def _page_links(request, page) -> dict:
+    return {
+        "previous": page_query(request, page.previous_page_number()) if page.has_previous() else "",
+        "next": page_query(request, page.next_page_number()) if page.has_next() else "",
+    }
