@@ -51,8 +51,9 @@ def _generation() -> int:
 
 
 def _key(request, generation) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-page:{generation}:{path}"
+    # Scheme and host are part of the key: feeds and sitemaps carry absolute URLs.
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"public-page:{generation}:{address}"
 
 
 class PublicPageCacheMiddleware:
