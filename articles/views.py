@@ -106,12 +106,16 @@ def article_annotations(request, slug):
     staff = request.user.is_staff and request.user.has_perm("articles.view_annotation")
     article = _readable_article(request, slug)
     if staff:
+        headline = article.headline
         annotations = article.annotations.in_reading_order().select_related(
             *web_annotations.RELATIONS
         )
     else:
+        headline = article.published_snapshot["headline"]
         annotations = publication.published_annotations(article)
-    document = web_annotations.collection(article, annotations, request.build_absolute_uri)
+    document = web_annotations.collection(
+        article, annotations, request.build_absolute_uri, headline
+    )
     return HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2),
         content_type=web_annotations.MEDIA_TYPE,

@@ -43,15 +43,18 @@ _URL_PATTERNS = {
 }
 
 
-def collection(article: Article, annotations, absolute) -> dict:
-    """The collection document; ``absolute`` turns a site path into a full URL."""
+def collection(article: Article, annotations, absolute, headline: str) -> dict:
+    """The collection document; ``absolute`` turns a site path into a full URL.
+
+    ``headline`` is passed in because readers get the published one, staff the working copy's.
+    """
     article_url = absolute(article.get_absolute_url())
     items = [_annotation(annotation, article_url, absolute) for annotation in annotations]
     return {
         "@context": CONTEXT,
         "id": f"{article_url}annotations.jsonld",
         "type": "AnnotationCollection",
-        "label": f"Annotations of “{article.headline}”",
+        "label": f"Annotations of “{headline}”",
         "total": len(items),
         "first": {
             "id": f"{article_url}annotations.jsonld#page-1",
