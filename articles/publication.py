@@ -74,8 +74,26 @@ def snapshot_of(article, annotations, bylines, topics) -> dict:
         "topics": [{"name": topic.name, "slug": topic.slug} for topic in topics],
         "quotes": [_quote(quote, numbers[quote.pk]) for quote in quotes],
         "sources": [_source(source) for source in sources.values()],
+        "mentioned": _mentioned(public),
         "annotation_ids": [annotation.pk for annotation in public],
     }
+
+
+def _mentioned(annotations) -> list[dict]:
+    """Who and what the story names, each once, in reading order: schema.org ``mentions``."""
+    seen = {}
+    for annotation in annotations:
+        for subject, kind in (
+            (annotation.speaker, "Person"),
+            (annotation.mentioned_person, "Person"),
+            (annotation.mentioned_organization, "Organization"),
+        ):
+            if subject is not None:
+                seen.setdefault(
+                    subject.get_absolute_url(),
+                    {"type": kind, "name": subject.name, "url": subject.get_absolute_url()},
+                )
+    return list(seen.values())
 
 
 def _span(annotation, quote_numbers) -> rendering.Span:
@@ -120,7 +138,13 @@ def _quote(quote, number) -> dict:
         "kind": quote.kind,
         "kind_label": quote.get_kind_display(),
         "exact": quote.exact,
+        # The words around the quote, so a list of quotes can show them in their context.
+        "before": quote.prefix,
+        "after": quote.suffix,
         "speaker_name": quote.speaker_name,
+        "speaker_organization_url": (
+            quote.speaker_organization.get_absolute_url() if quote.speaker_organization else ""
+        ),
         "speaker_url": quote.speaker.get_absolute_url() if quote.speaker else "",
         "position": position.title if position else "",
         "organization": position.organization.name if position and position.organization else "",

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from articles import publication, web_annotations
+from articles import metadata, publication, web_annotations
 from articles.models import Article, Correction, PreviewLink
 
 
@@ -55,11 +55,13 @@ def corrections_log(request):
 
 def _article_page(request, article, story, is_preview):
     corrections = list(article.corrections.order_by("published_at"))
+    absolute = request.build_absolute_uri
     context = {
         "article": article,
         "story": story,
         "corrections": corrections,
-        "structured_data": _news_article(request, article, story, corrections),
+        "structured_data": metadata.news_article(absolute, article, story, corrections),
+        "card": metadata.social_card(absolute, article, story),
         "is_preview": is_preview,
     }
     return render(request, "articles/article_detail.html", context)
@@ -67,38 +69,6 @@ def _article_page(request, article, story, is_preview):
 
 def _is_staff_reader(request) -> bool:
     return request.user.is_staff and request.user.has_perm("articles.change_article")
-
-
-def _news_article(request, article, story, corrections) -> dict:
-    """schema.org NewsArticle for search engines and aggregators."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": story["headline"],
-        "description": story["dek"],
-        "url": request.build_absolute_uri(article.get_absolute_url()),
-        "author": [
-            {
-                "@type": "Person",
-                "name": byline["name"],
-                "url": request.build_absolute_uri(byline["url"]),
-            }
-            for byline in story["bylines"]
-        ],  # fmt: skip
-    }
-    if article.first_published_at:
-        data["datePublished"] = article.first_published_at.isoformat()
-        data["dateModified"] = (article.published_at or article.first_published_at).isoformat()
-    if corrections:
-        data["correction"] = [
-            {
-                "@type": "CorrectionComment",
-                "text": correction.text,
-                "datePublished": correction.published_at.isoformat(),
-            }
-            for correction in corrections
-        ]
-    return data
 
 
 def article_annotations(request, slug):

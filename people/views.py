@@ -26,8 +26,10 @@ def person_detail(request, slug):
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.select_related("part_of"), slug=slug)
     mentions = organization.mentions.public().in_published_articles().select_related("article")
+    quotes = organization.quotes.public().in_published_articles().select_related("article")
     context = {
         "organization": organization,
+        "quotes": _as_published(quotes.order_by("-article__published_at", "start")),
         "positions": organization.positions.select_related("person").order_by("-start_date"),
         "mentioned_in": _articles_of(mentions),
     }

@@ -1,3 +1,5 @@
+import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -133,3 +135,42 @@ def test_article_scheduled_in_the_future_is_not_live(client, foote_story):
         published_at=timezone.now() + timezone.timedelta(days=1)
     )
     assert client.get(ARTICLE_URL).status_code == 404
+
+
+def test_article_json_ld_names_authors_publisher_people_and_sources(client, foote_story):
+    page = client.get(ARTICLE_URL).content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
+    )
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == foote_story.headline
+    assert data["datePublished"].startswith("2021-09-23")
+    assert data["author"] == [
+        {"@type": "Person", "name": "Newsroom Staff",
+         "url": "http://testserver/people/newsroom-staff/"}
+    ]  # fmt: skip
+    assert data["publisher"]["name"] == "Newsroom"
+    assert {"@type": "Person", "name": "Daniel Foote",
+            "url": "http://testserver/people/daniel-foote/"} in data["mentions"]  # fmt: skip
+    assert "Daniel Foote’s resignation letter to Secretary of State Antony Blinken" in [
+        citation["name"] for citation in data["citation"]
+    ]
+
+
+def test_article_has_open_graph_and_twitter_cards(client, foote_story):
+    page = client.get(ARTICLE_URL).content.decode()
+    assert f'<meta property="og:title" content="{foote_story.headline}">' in page
+    assert f'<meta property="og:url" content="http://testserver{ARTICLE_URL}">' in page
+    assert '<meta name="twitter:card" content="summary">' in page
+    assert f'<link rel="canonical" href="http://testserver{ARTICLE_URL}">' in page
+
+
+def test_person_page_shows_each_quote_in_its_context(client, foote_story):
+    page = client.get("/people/daniel-foote/").content.decode()
+    assert "over what he called the “</span><mark>inhumane</mark>" in page
+
+
+def test_organization_page_lists_what_it_said(client, foote_story):
+    page = client.get("/organizations/associated-press/").content.decode()
+    assert "Quoted or paraphrased" in page
+    assert "<mark>Foote’s frustration with the White House" in page
