@@ -15,7 +15,7 @@ BUDGETS = {
     FOOTE: 2,
     f"{FOOTE}annotations.jsonld": 8,
     "/people/daniel-foote/": 4,
-    "/organizations/us-department-of-state/": 3,
+    "/organizations/us-department-of-state/": 4,
     "/corrections/": 1,
     "/articles/": 3,
     "/articles/?q=haiti&quoted=daniel-foote": 3,
