@@ -7,6 +7,13 @@ from django.contrib.admin.apps import AdminConfig
 class NewsroomAdminSite(admin.AdminSite):
     index_template = "admin/newsroom_index.html"
 
+    @property
+    def login_form(self):
+        # Imported here: this module loads with the settings, before any app's models.
+        from newsroom.login import ThrottledAuthenticationForm
+
+        return ThrottledAuthenticationForm
+
     def index(self, request, extra_context=None):
         # Imported here: this module loads with the settings, before any app's models.
         from articles.queue import desk_counts
