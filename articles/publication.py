@@ -158,7 +158,8 @@ def _source(source: Source) -> dict:
         "id": source.pk,
         "kind_label": source.get_kind_display(),
         "title": source.title,
-        "url": source.url,
+        # Only web addresses become links: a stored "javascript:" URL must never be one.
+        "url": source.url if source.url.lower().startswith(("https://", "http://")) else "",
         "publisher": source.publisher.name if source.publisher else "",
         "date": source.date.isoformat() if source.date else "",
         "date_label": date_format(source.date, "j F Y") if source.date else "",
