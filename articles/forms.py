@@ -2,6 +2,7 @@ from django import forms
 
 from articles import anchoring, diffing
 from articles.models import Annotation, Article
+from people.uploads import StoreUploadsWhileValidating
 
 
 def occurrences(text: str, words: str) -> list[int]:
@@ -64,7 +65,7 @@ class AnnotationForm(forms.ModelForm):
             cleaned["start"], cleaned["end"] = starts[0], starts[0] + len(exact)
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(StoreUploadsWhileValidating, forms.ModelForm):
     """The article form, refusing to overwrite a save made since the editor opened it.
 
     The page carries the version it was loaded at and, for the text fields, the values it

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
+from people.forms import PersonForm
 from people.images import ImageUploadField
 from people.models import Organization, Person, Place, Position
 
@@ -29,6 +30,7 @@ class PersonAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PositionInline]
     date_hierarchy = "created_at"
+    form = PersonForm
     fields = ["name", "slug", "aliases", "bio", "photo", "photo_credit", "wikidata_id"]
     # Uploads are checked and re-encoded: no bombs, no GPS coordinates of sources.
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
