@@ -28,6 +28,8 @@ def production_environment(**overrides):
         "DJANGO_ALLOWED_HOSTS": "news.example.org,testserver",
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
     }
+    # The browser tests let Django run beside Playwright's event loop; production does not.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     environment.update(overrides)
     return {name: value for name, value in environment.items() if value is not None}
 
