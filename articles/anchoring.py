@@ -35,7 +35,7 @@ from articles.reanchoring import (
 __all__ = [
     "BLOCK_TAGS", "CONTEXT_SIZE", "EXACT", "FUZZY", "FUZZY_THRESHOLD", "HIDDEN_TAGS", "MOVED",
     "ORPHANED", "VOID_TAGS", "WHITESPACE", "EndTag", "Reanchored", "StartTag", "Text", "anchor",
-    "describe", "parse", "plain_text", "reanchor", "reanchor_all",
+    "describe", "occurrences", "parse", "plain_text", "reanchor", "reanchor_all",
 ]  # fmt: skip
 
 BLOCK_TAGS = frozenset(
@@ -198,6 +198,15 @@ def describe(text: str, start: int, end: int) -> dict:
         "start": start,
         "end": end,
     }
+
+
+def occurrences(text: str, words: str) -> list[int]:
+    """Every offset at which ``words`` starts in ``text``: where a typed quote could be."""
+    found, at = [], text.find(words)
+    while at != -1:
+        found.append(at)
+        at = text.find(words, at + 1)
+    return found
 
 
 def anchor(text: str, selector: Mapping) -> tuple[int, int] | None:

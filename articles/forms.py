@@ -5,15 +5,6 @@ from articles.models import Annotation, Article
 from people.uploads import StoreUploadsWhileValidating
 
 
-def occurrences(text: str, words: str) -> list[int]:
-    """Every offset at which ``words`` starts in ``text``."""
-    found, at = [], text.find(words)
-    while at != -1:
-        found.append(at)
-        at = text.find(words, at + 1)
-    return found
-
-
 class AnnotationForm(forms.ModelForm):
     """An annotation typed by hand: its words are located in the body when unambiguous."""
 
@@ -52,7 +43,7 @@ class AnnotationForm(forms.ModelForm):
         return cleaned
 
     def _locate(self, text, exact, cleaned):
-        starts = occurrences(text, exact)
+        starts = anchoring.occurrences(text, exact)
         if not starts:
             self.add_error("exact", "These words are not in the article's body: copy them exactly.")
         elif len(starts) > 1:

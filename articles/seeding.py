@@ -7,9 +7,8 @@ key) is left as an editor may have changed it; only what is missing is created.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from articles import workflow
+from articles import anchoring, workflow
 from articles.data import foote
-from articles.forms import occurrences
 from articles.models import Annotation, Article, Source, Topic
 from people.models import Organization, Person, Place, Position
 
@@ -119,7 +118,7 @@ def _load_sources(organizations):
 
 def _create_annotation(article, spec, links):
     text = article.plain_text
-    starts = occurrences(text, spec["exact"])
+    starts = anchoring.occurrences(text, spec["exact"])
     if not starts:
         raise ValidationError(f"The Foote story no longer contains “{spec['exact']}”.")
     start = starts[spec.get("occurrence", 1) - 1]
