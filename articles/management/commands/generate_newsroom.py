@@ -212,6 +212,8 @@ class Weighted:
 
 
 class Generator:
+    """Writes the newsroom: the cast once, then articles batch by batch, all from one seed."""
+
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.sources = 0
@@ -400,7 +402,7 @@ class Generator:
             return words, 0, len(words), fields
         if kind == "paraphrase":
             anonymous = [s for s in plan.sources if s.kind == Source.Kind.ANONYMOUS]
-            description = rng.choice(UNNAMED)
+            description = anonymous[0].title if anonymous else rng.choice(UNNAMED)
             fields = {"kind": kind, "speaker_description": description}
             fields["source"] = anonymous[0] if anonymous else rng.choice(named)
             words = f"{description} said {writer.clause()}."
@@ -474,7 +476,7 @@ class Writer:
     def body(self, marked, words: int):
         """Body HTML, its plain text and the spans, from annotated sentences and filler."""
         rng = self.rng
-        sentences = [(text, start, end, fields) for text, start, end, fields in marked]
+        sentences = list(marked)
         count = sum(len(text.split()) for text, *_ in sentences)
         while count < words:
             filler = self.sentence()
