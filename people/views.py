@@ -5,56 +5,75 @@ methods, never by importing the articles app, and show each as its article was p
 annotation added or changed since is not shown until the article is published again.
 """
 
+from django.db.models import F
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from people.models import Organization, Person
+
+# A page shows the newest of these; the article search lists all of them.
+SHOWN = 50
 
 
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    quotes = person.quotes.public().in_published_articles().select_related("article")
-    mentions = person.mentions.public().in_published_articles().select_related("article")
     context = {
         "person": person,
         "positions": person.positions.select_related("organization").order_by("-start_date"),
-        "quotes": _as_published(quotes.order_by("-article__published_at", "start")),
-        "mentioned_in": _articles_of(mentions),
+        "quotes": _as_published(person.quotes),
+        "mentioned_in": _articles_of(person.mentions),
+        "shown": SHOWN,
     }
     return render(request, "people/person_detail.html", context)
 
 
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization.objects.select_related("part_of"), slug=slug)
-    mentions = organization.mentions.public().in_published_articles().select_related("article")
-    quotes = organization.quotes.public().in_published_articles().select_related("article")
     context = {
         "organization": organization,
-        "quotes": _as_published(quotes.order_by("-article__published_at", "start")),
+        "quotes": _as_published(organization.quotes),
         "positions": organization.positions.select_related("person").order_by("-start_date"),
-        "mentioned_in": _articles_of(mentions),
+        "mentioned_in": _articles_of(organization.mentions),
+        "shown": SHOWN,
     }
     return render(request, "people/organization_detail.html", context)
 
 
-def _as_published(quotes):
+def _published(annotations, key):
+    """The newest public annotations of live articles, each with its article's address, its
+    published headline and one list from its snapshot: only that much of the snapshot is read."""
+    return (
+        annotations.public()
+        .in_published_articles()
+        .order_by("-article__published_at", "start")
+        .annotate(
+            article_slug=F("article__slug"),
+            headline=KeyTextTransform("headline", "article__published_snapshot"),
+            published=KeyTransform(key, "article__published_snapshot"),
+        )
+        .values("pk", "article_slug", "headline", "published")
+    )
+
+
+def _as_published(annotations):
     """Each quote as its article's published snapshot shows it, with that article."""
-    published = []
-    for quote in quotes:
-        snapshot = quote.article.published_snapshot or {}
-        shown = next((q for q in snapshot.get("quotes", []) if q["id"] == quote.pk), None)
-        if shown:
-            published.append({**shown, "article": _article_link(quote.article)})
-    return published
+    shown = []
+    for row in _published(annotations, "quotes")[: SHOWN * 2]:
+        quote = next((q for q in row["published"] or [] if q["id"] == row["pk"]), None)
+        if quote:
+            shown.append({**quote, "article": _article_link(row)})
+    return shown[:SHOWN]
 
 
 def _articles_of(mentions):
     articles = {}
-    for mention in mentions:
-        snapshot = mention.article.published_snapshot or {}
-        if mention.pk in snapshot.get("annotation_ids", []):
-            articles.setdefault(mention.article_id, _article_link(mention.article))
-    return list(articles.values())
+    for row in _published(mentions, "annotation_ids")[: SHOWN * 4]:
+        if row["pk"] in (row["published"] or []):
+            articles.setdefault(row["article_slug"], _article_link(row))
+    return list(articles.values())[:SHOWN]
 
 
-def _article_link(article):
-    return {"url": article.get_absolute_url(), "headline": article.published_snapshot["headline"]}
+def _article_link(row):
+    url = reverse("articles:article", kwargs={"slug": row["article_slug"]})
+    return {"url": url, "headline": row["headline"]}

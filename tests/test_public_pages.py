@@ -88,7 +88,7 @@ def test_person_page_shows_positions_and_quotes_in_published_articles(
     assert "(resigned)" in page
     assert "U.S. Ambassador to Zambia" in page
     assert "November 2017 – January 2020" in page
-    assert "“inhumane”" in page
+    assert "<mark>inhumane</mark>" in page
     quote = foote_story.annotations.get(kind="quote")
     assert f"{ARTICLE_URL}#annotation-{quote.pk}" in page
 
@@ -96,7 +96,7 @@ def test_person_page_shows_positions_and_quotes_in_published_articles(
 def test_person_page_hides_quotes_of_unpublished_articles(client, foote_story):
     workflow.unpublish(foote_story, None)
     page = client.get("/people/daniel-foote/").content.decode()
-    assert "“inhumane”" not in page
+    assert "<mark>inhumane</mark>" not in page
     assert "No published quotes yet." in page
 
 

@@ -121,7 +121,7 @@ def test_unpublishing_takes_the_article_off_every_public_page(client, foote_stor
     workflow.unpublish(foote_story, None)
     assert client.get(ARTICLE_URL).status_code == 404
     assert foote_story.headline not in client.get("/").content.decode()
-    assert "“inhumane”" not in client.get("/people/daniel-foote/").content.decode()
+    assert "<mark>inhumane</mark>" not in client.get("/people/daniel-foote/").content.decode()
 
 
 def test_correcting_a_persons_name_updates_the_published_story(client, foote_story, foote):
