@@ -8,6 +8,7 @@ import json
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -99,7 +100,10 @@ def annotate_page(request, pk):
     return TemplateResponse(request, "admin/articles/article/annotate.html", context)
 
 
+# Each write and the answer built from it form one transaction: if the database fails while
+# answering, the write is undone too, so an editor told "failed" never has it saved anyway.
 @require_http_methods(["GET", "POST"])
+@transaction.atomic
 def annotations_collection(request, pk):
     article = _editable_article(request, pk)
     if request.method == "GET":
@@ -121,6 +125,7 @@ def annotations_collection(request, pk):
 
 
 @require_http_methods(["POST", "DELETE"])
+@transaction.atomic
 def annotation_item(request, pk, annotation_pk):
     article = _editable_article(request, pk)
     annotation = get_object_or_404(Annotation, pk=annotation_pk, article=article)

@@ -66,6 +66,17 @@ class ArticleForm(StoreUploadsWhileValidating, forms.ModelForm):
     """
 
     WATCHED = ("headline", "dek", "body")
+    # Written only by the workflow: a save from this form must keep them as they are now.
+    WORKFLOW_FIELDS = (
+        "status",
+        "status_changed_at",
+        "live",
+        "published_at",
+        "first_published_at",
+        "published_snapshot",
+        "published_revision",
+        "has_unpublished_changes",
+    )
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -85,6 +96,10 @@ class ArticleForm(StoreUploadsWhileValidating, forms.ModelForm):
         if self.instance.pk is None:
             return cleaned
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        # The row stays locked until the admin's transaction ends, so a publication cannot
+        # slip in between and be undone by this save.
+        for name in self.WORKFLOW_FIELDS:
+            setattr(self.instance, name, getattr(current, name))
         if cleaned.get("loaded_version") in (None, current.version):
             return cleaned
         self.conflict = self._changes_since_loaded(current)

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.security.ImportMapNonceMiddleware",
+    "newsroom.errors.DatabaseUnavailableMiddleware",
     "newsroom.caching.PublicPageCacheMiddleware",
 ]
 

@@ -1,6 +1,8 @@
 from django.test import Client
 from django.urls import reverse
 
+from articles import workflow
+from articles.admin import ArticleAdmin
 from articles.models import Article
 from tests.admin_forms import change_form_data
 
@@ -34,3 +36,23 @@ def test_second_save_is_refused_showing_the_other_change_and_keeping_the_typed_t
     stored.refresh_from_db()
     assert stored.headline == "U.S. envoy quits over Haiti deportations"
     assert "Foote’s issues" in stored.body
+
+
+def test_a_save_does_not_undo_a_publication_decision_made_while_it_was_running(
+    admin_client, foote_story, monkeypatch
+):
+    url = reverse("admin:articles_article_change", args=[foote_story.pk])
+    data = change_form_data(admin_client, url)
+    data["dek"] = "A dek edited while a publisher took the story down."
+    fetch = ArticleAdmin.get_object
+
+    def fetch_then_unpublished_elsewhere(self, request, object_id, from_field=None):
+        article = fetch(self, request, object_id, from_field)
+        workflow.unpublish(Article.objects.get(pk=article.pk), None)  # another request
+        return article
+
+    monkeypatch.setattr(ArticleAdmin, "get_object", fetch_then_unpublished_elsewhere)
+    assert admin_client.post(url, data).status_code == 302
+    stored = Article.objects.get(pk=foote_story.pk)
+    assert stored.dek == "A dek edited while a publisher took the story down."
+    assert (stored.status, stored.live) == ("unpublished", False)
