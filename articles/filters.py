@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, TextFie
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Lower
 
+from articles import search
 from articles.models import Annotation, Article, Source, Topic
 from people.models import Person
 
@@ -28,8 +29,6 @@ ORDERING_CHOICES = [
     ("headline", "Headline, A to Z"),
 ]
 QUOTE_ORDER = ("-article__published_at", "article_id", "start", "pk")
-SEARCHED_KEYS = ("headline", "dek", "text")
-MAX_SEARCH_WORDS = 10
 
 
 class SnapshotListHas(Func):
@@ -87,18 +86,10 @@ def annotations_in_snapshots():
 def articles_search(queryset, terms: str):
     """Articles whose published headline, dek or text hold every word of ``terms``.
 
-    Case-insensitive substring matching, portable to SQLite; a PostgreSQL full-text search
-    over the same snapshot keys can replace this function without touching its callers.
+    Full-text search on PostgreSQL and on SQLite with FTS5 (``articles.search``), aliased
+    ``search_rank`` for ordering by relevance; substring matching elsewhere.
     """
-    queryset = queryset.alias(
-        **{f"searched_{key}": KT(f"published_snapshot__{key}") for key in SEARCHED_KEYS}
-    )
-    for word in terms.split()[:MAX_SEARCH_WORDS]:
-        matches = Q()
-        for key in SEARCHED_KEYS:
-            matches |= Q(**{f"searched_{key}__icontains": word})
-        queryset = queryset.filter(matches)
-    return queryset
+    return search.articles_matching(queryset, terms)
 
 
 def articles_on_topic(queryset, slug: str):
