@@ -158,15 +158,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 can_annotate=can_annotate(request.user, obj, "add"),
                 transitions=workflow.allowed_transitions(obj, request.user),
                 review_log=obj.review_log.select_related("actor"),
-                annotations=obj.annotations.select_related(
-                    "speaker",
-                    "speaker_organization",
-                    "position",
-                    "source",
-                    "mentioned_person",
-                    "mentioned_organization",
-                    "mentioned_place",
-                ).in_reading_order(),
+                annotations=obj.annotations.select_related(*Annotation.LINKS).in_reading_order(),
                 preview_links=obj.preview_links.valid(),
                 can_share=request.user.has_perm("articles.add_previewlink"),
             )

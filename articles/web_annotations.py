@@ -25,15 +25,7 @@ MOTIVATIONS = {
     Annotation.Kind.CLAIM: "questioning",
     Annotation.Kind.NOTE: "commenting",
 }
-RELATIONS = (
-    "speaker",
-    "speaker_organization",
-    "position",
-    "source",
-    "mentioned_person",
-    "mentioned_organization",
-    "mentioned_place",
-)
+RELATIONS = Annotation.LINKS
 _URL_PATTERNS = {
     "person": (re.compile(r"/people/(?P<key>[-\w]+)/$"), Person, "slug"),
     "organization": (re.compile(r"/organizations/(?P<key>[-\w]+)/$"), Organization, "slug"),

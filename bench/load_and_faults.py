@@ -313,14 +313,7 @@ class Stack:
         )
 
     def stop_server(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        loadgen.stop_process(self.process)
 
     def media_fault(self, on: bool) -> None:
         """Put a regular file where the media volume is (on), or the directory back (off)."""

@@ -45,6 +45,18 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Stop a server the way its supervisor would: TERM, then KILL if it will not go."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def wrk_path() -> str | None:
     return shutil.which("wrk")
 

@@ -15,7 +15,6 @@ import os
 import pstats
 import secrets
 import shlex
-import signal
 import socket
 import statistics
 import subprocess
@@ -275,14 +274,7 @@ class Server:
         raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s; see {self.log}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        loadgen.stop_process(self.process)
 
 
 def free_port() -> int:

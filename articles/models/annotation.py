@@ -86,6 +86,16 @@ class Annotation(models.Model):
         ORPHANED = "orphaned", "Orphaned"
 
     SPEAKER_KINDS = (Kind.QUOTE, Kind.PARAPHRASE)
+    # The records an annotation links to: what to select_related wherever they are shown.
+    LINKS = (
+        "speaker",
+        "speaker_organization",
+        "position",
+        "source",
+        "mentioned_person",
+        "mentioned_organization",
+        "mentioned_place",
+    )
     PUBLIC_KINDS = (Kind.QUOTE, Kind.PARAPHRASE, Kind.MENTION)
 
     article = models.ForeignKey(
