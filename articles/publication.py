@@ -8,7 +8,7 @@ again, and a public page costs one query for the article plus one for its correc
 from django.utils.formats import date_format
 
 from articles import anchoring, rendering
-from articles.models import Annotation, Article, Source
+from articles.models import Annotation, Article, Source, Topic
 from articles.revisions import revision_state
 from people.models import Organization, Person, Place, Position
 
@@ -36,7 +36,7 @@ def snapshot_from_revision(article: Article, revision) -> dict:
     annotations = [Annotation(pk=pk, **fields) for pk, fields in state.annotations.items()]
     _attach_related(annotations)
     people = Person.objects.in_bulk(state.fields.get("bylines", []))
-    topics = article.topics.model.objects.filter(pk__in=state.fields.get("topics", []))
+    topics = Topic.objects.filter(pk__in=state.fields.get("topics", []))
     return snapshot_of(frozen, annotations, people.values(), topics)
 
 

@@ -15,6 +15,7 @@ append-only review log entry, and sends its notification once the transaction co
 """
 
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,6 +29,7 @@ from articles.revisions import revision_record
 from newsroom.caching import invalidate_when_committed
 
 Status = Article.Status
+logger = logging.getLogger(__name__)
 
 
 class InvalidTransition(Exception):
@@ -152,17 +154,23 @@ def reopen(article: Article, user) -> Article:
     return _move(article, user, "reopen", {Status.UNPUBLISHED}, Status.DRAFT)
 
 
-def publish_due(now: datetime.datetime | None = None) -> list[Article]:
-    """Publish every scheduled article whose time has come: what the cron command runs."""
+def publish_due(now: datetime.datetime | None = None):
+    """Publish every scheduled article whose time has come: what the cron command runs.
+
+    Returns the articles published and, for each one that could not be (an embargo moved
+    later, a quote orphaned since), the article and why: a schedule that does not run must
+    say so, not fail silently.
+    """
     now = now or timezone.now()
-    published = []
+    published, refused = [], []
     due = Article.objects.filter(status=Status.SCHEDULED, published_at__lte=now)
     for article in due.order_by("published_at"):
         try:
             published.append(publish(article, user=None, at=article.published_at))
-        except InvalidTransition:
-            continue
-    return published
+        except InvalidTransition as reason:
+            logger.warning("Scheduled publication of “%s” refused: %s", article, reason)
+            refused.append((article, str(reason)))
+    return published, refused
 
 
 def allowed_transitions(article: Article, user) -> list[str]:

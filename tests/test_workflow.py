@@ -4,7 +4,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +209,20 @@ def test_editor_sees_a_published_article_read_only(client, make_staff, foote_sto
     page = client.get(reverse("admin:articles_article_change", args=[foote_story.pk]))
     assert page.status_code == 200
     assert 'name="headline"' not in page.content.decode()
+
+
+def test_a_due_schedule_that_cannot_run_says_why_instead_of_failing_silently(
+    foote_story, make_staff
+):
+    article = in_status(foote_story, Status.APPROVED)
+    workflow.publish(
+        article, make_staff("Publisher"), at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    later = timezone.now() + datetime.timedelta(days=2)
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - datetime.timedelta(minutes=1), embargo_until=later
+    )
+    with pytest.raises(CommandError, match="Not published: .* is under embargo until"):
+        call_command("publish_scheduled", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert (article.status, article.live) == (Status.SCHEDULED, False)
