@@ -9,4 +9,5 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Registers the article and its annotations with django-reversion, and keeps
         # published snapshots in step with the people they show.
-        from articles import revisions, signals  # noqa: F401
+        from articles.editorial import revisions  # noqa: F401
+        from articles.publishing import signals  # noqa: F401

@@ -38,7 +38,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from articles.roles import ROLES
+from articles.editorial.roles import ROLES
 from newsroom.caching import invalidate_when_committed
 
 FORMAT = "newsroom-backup"

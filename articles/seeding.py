@@ -7,8 +7,9 @@ key) is left as an editor may have changed it; only what is missing is created.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from articles import anchoring, workflow
+from articles.annotations import anchoring
 from articles.data import foote
+from articles.editorial import workflow
 from articles.models import Annotation, Article, Source, Topic
 from people.models import Organization, Person, Place, Position
 

@@ -384,7 +384,7 @@ def prepare_desk(count: int, seed: int) -> Desk:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from articles import anchoring
+    from articles.annotations import anchoring
     from articles.models import Article
     from people.models import Person
 

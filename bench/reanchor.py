@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from articles.anchoring import EXACT, FUZZY, MOVED, ORPHANED, describe, reanchor_all  # noqa: E402
+from articles.annotations.anchoring import EXACT, FUZZY, MOVED, ORPHANED, describe, reanchor_all  # noqa: E402
 
 SEED = 20240921
 WORDS = 10_000

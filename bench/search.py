@@ -29,8 +29,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles import search  # noqa: E402
 from articles.models import Article  # noqa: E402
+from articles.site import search  # noqa: E402
 
 SEED = 20210923
 PAGE = 20

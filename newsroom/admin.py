@@ -16,7 +16,7 @@ class NewsroomAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         # Imported here: this module loads with the settings, before any app's models.
-        from articles.queue import desk_counts
+        from articles.editorial.queue import desk_counts
 
         context = {"desk_counts": desk_counts(request.user), **(extra_context or {})}
         return super().index(request, context)

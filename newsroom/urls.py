@@ -9,10 +9,10 @@ admin.site.index_title = "Stories, people and sources"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("people.urls")),
-    path("", include("articles.urls")),
-    path("", include("articles.urls_syndication")),
-    path("", include("articles.urls_api")),
+    path("", include("articles.site.urls_people")),
+    path("", include("articles.site.urls")),
+    path("", include("articles.site.urls_syndication")),
+    path("", include("articles.site.urls_api")),
 ]
 
 if settings.DEBUG:

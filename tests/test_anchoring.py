@@ -1,4 +1,4 @@
-"""Plain text, selectors and re-anchoring (articles.anchoring): pure Python, no database."""
+"""Plain text, selectors and re-anchoring (annotations.anchoring): pure Python, no database."""
 
 import html
 import re
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.anchoring import (
+from articles.annotations.anchoring import (
     CONTEXT_SIZE,
     EXACT,
     FUZZY,

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import anchoring
+from articles.annotations import anchoring
 from articles.models import Annotation, Article, Source
 
 SPAN_MISMATCH = "This span no longer matches the article. Reload and select it again."

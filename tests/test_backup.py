@@ -16,8 +16,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from PIL import Image
 
 from articles.backup import backed_up_models
+from articles.editorial.revisions import revision_record
 from articles.models import Article, Correction, ReviewLogEntry
-from articles.revisions import revision_record
 from people.models import Person
 from tests.conftest import FOOTE_SLUG, publish_again
 

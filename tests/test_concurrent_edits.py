@@ -1,8 +1,8 @@
 from django.test import Client
 from django.urls import reverse
 
-from articles import workflow
-from articles.admin import ArticleAdmin
+from articles.admin.models import ArticleAdmin
+from articles.editorial import workflow
 from articles.models import Article
 from tests.admin_forms import change_form_data
 

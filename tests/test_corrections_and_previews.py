@@ -5,7 +5,7 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article, Correction, PreviewLink
 from tests.conftest import publish_again
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Annotation, Article, Source, Topic
 from people.models import Person
 from tests.conftest import FOOTE_SLUG, publish_again

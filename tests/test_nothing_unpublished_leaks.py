@@ -10,7 +10,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Annotation, Article, Topic
 from people.models import Person
 from tests.conftest import publish_again

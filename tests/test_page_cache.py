@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Correction
 from tests.conftest import publish_again
 

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article
 
 ARTICLE_URL = "/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/"

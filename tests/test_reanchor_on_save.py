@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Annotation, Article
 from tests.admin_forms import change_form_data
 

@@ -1,4 +1,4 @@
-"""Tests for articles.rendering: highlighting plain-text spans inside the body's markup."""
+"""Tests for annotations.rendering: highlighting plain-text spans inside the body's markup."""
 
 import html
 from html.parser import HTMLParser
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import anchoring
-from articles.anchoring import VOID_TAGS, WHITESPACE, StartTag, Text
-from articles.rendering import Span, render_body
+from articles.annotations import anchoring
+from articles.annotations.anchoring import VOID_TAGS, WHITESPACE, StartTag, Text
+from articles.annotations.rendering import Span, render_body
 
 FOOTE_STORY = Path(__file__).resolve().parent.parent / "articles" / "data" / "foote-story.txt"
 FOOTE_TITLE = "Daniel Foote, U.S. Special Envoy for Haiti"

@@ -3,10 +3,11 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from articles import annotating, workflow
+from articles.annotations import service
+from articles.editorial import workflow
+from articles.editorial.revisions import revisions_of
 from articles.models import Annotation, Article, Source
-from articles.publication import snapshot_from_revision
-from articles.revisions import revisions_of
+from articles.publishing.edition import snapshot_from_revision
 from tests.admin_forms import change_form_data
 from tests.conftest import publish_again
 
@@ -47,7 +48,7 @@ def test_annotations_added_after_publishing_are_not_public_until_published_again
 ):
     text = foote_story.plain_text
     start = text.index("career diplomat")
-    quote = annotating.annotation_create(
+    quote = service.annotation_create(
         article=foote_story,
         user=make_staff("Editor"),
         kind="quote",

@@ -13,9 +13,10 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 
-from articles import search, workflow
-from articles.filters import articles_search
+from articles.editorial import workflow
 from articles.models import Article
+from articles.site import search
+from articles.site.filters import articles_search
 from tests.conftest import FOOTE_SLUG, publish_again
 
 migration = importlib.import_module("articles.migrations.0006_search")
@@ -184,7 +185,7 @@ def test_sqlite_without_its_index_falls_back_to_substrings_and_says_so(foote_sto
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER articles_search_after_update")
     search.sqlite_index_recheck()
-    with caplog.at_level(logging.WARNING, logger="articles.search"):
+    with caplog.at_level(logging.WARNING, logger="articles.site.search"):
         found = articles_search(Article.objects.published(), "inhumane deportations")
         assert "MATCH" not in str(found.query)
         assert list(found.values_list("slug", flat=True)) == [FOOTE_SLUG]

@@ -4,8 +4,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from articles import feeds, workflow
+from articles.editorial import workflow
 from articles.models import Annotation, Article, Topic
+from articles.site import feeds
 from people.models import Person
 from tests.conftest import publish_again
 

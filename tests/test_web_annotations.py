@@ -4,8 +4,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import workflow
-from articles.web_annotations import MEDIA_TYPE
+from articles.annotations.w3c import MEDIA_TYPE
+from articles.editorial import workflow
 
 URL = "/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/annotations.jsonld"
 VOLATILE = ("id", "created", "modified")

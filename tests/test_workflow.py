@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Article, ReviewLogEntry
 from tests.admin_forms import change_form_data
 

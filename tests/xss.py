@@ -4,7 +4,7 @@ Each payload, if it ever ran, would set ``window.__xss``; the browser test reads
 the parsing test looks for markup that could run it.
 """
 
-from articles import workflow
+from articles.editorial import workflow
 from articles.models import Annotation, Article, Correction, Source, Topic
 from people.models import Organization, Person, Place, Position
 

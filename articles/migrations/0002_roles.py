@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.roles import ROLES, sync_roles
+from articles.editorial.roles import ROLES, sync_roles
 
 
 def create_roles(apps, schema_editor):

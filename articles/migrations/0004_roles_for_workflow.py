@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.roles import sync_roles
+from articles.editorial.roles import sync_roles
 
 
 def update_roles(apps, schema_editor):

@@ -12,7 +12,7 @@ and ranking ran it again for each article found (3.5 s). From the stored tsvecto
 searches take 70 and 100 ms. TRUNCATE, as the test runner's flush does, empties it too.
 
 SQLite: an FTS5 table (rowid = article id; columns headline, dek, text). A SQLite built without
-FTS5 gets nothing, and ``articles.search`` falls back to substring matching. A later migration
+FTS5 gets nothing, and ``articles.site.search`` falls back to substring matching. A later migration
 that rebuilds ``articles_article`` on SQLite (as Django does to add a NOT NULL column, for
 example) drops the triggers with the old table: it must run ``search_index_create`` again.
 """

@@ -1,8 +1,8 @@
 """Annotations: spans of an article's body marked as quotes, paraphrases, mentions, claims, notes.
 
 A span is anchored by W3C Web Annotation selectors over the body's plain text (see
-``articles.anchoring``): a TextQuoteSelector (exact, prefix, suffix) and a TextPositionSelector
-(start, end), in Unicode code points.
+``articles.annotations.anchoring``): a TextQuoteSelector (exact, prefix, suffix) and a
+TextPositionSelector (start, end), in Unicode code points.
 """
 
 import datetime
@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from articles import anchoring
+from articles.annotations import anchoring
 
 SPAN_MISMATCH = "This span no longer matches the article. Reload and select it again."
 SPEAKER_REQUIRED = (

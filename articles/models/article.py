@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
-from articles import anchoring
+from articles.annotations import anchoring
 from articles.sanitizing import EDITOR_EXTENSIONS, sanitize_body
 from people.images import validate_image
 

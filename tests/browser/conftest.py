@@ -13,8 +13,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
+from articles.editorial.roles import ROLES, permission_codenames
 from articles.models import Article
-from articles.roles import ROLES, permission_codenames
 
 # Playwright's sync API keeps an asyncio event loop running in the test's thread, so Django
 # takes every ORM call the test makes (fixtures, assertions on the database) for a call from

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import anchoring
+from articles.annotations import anchoring
 from articles.models import Article
 
 from .conftest import annotate_url

@@ -3,7 +3,7 @@
 People hold positions at organisations; articles of 600 to 900 words carry quotes and
 paraphrases (speaker, source, the position held that day), mentions, claims and notes. Rows are
 written with ``bulk_create``; every span is checked against the body's plain text before it is
-written, and every article is published with the snapshot ``publication.snapshot_build`` renders,
+written, and every article is published with the snapshot ``edition.snapshot_build`` renders,
 the one readers see.
 """
 
@@ -21,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import anchoring, publication
+from articles.annotations import anchoring
 from articles.data import foote
 from articles.models import Annotation, Article, Source, Topic
+from articles.publishing import edition
 from articles.sanitizing import sanitize_body
 from newsroom.caching import invalidate_when_committed
 from people.models import Organization, Person, Place, Position
@@ -131,7 +132,7 @@ class Command(BaseCommand):
         "--force. Rows are bulk-created: no django-reversion revisions or review log entries "
         "are written, so synthetic articles have no published revision (their annotations.jsonld "
         "is empty and a renamed person does not re-render them); each is published with the "
-        "snapshot publication.snapshot_build renders."
+        "snapshot edition.snapshot_build renders."
     )
 
     def add_arguments(self, parser):
@@ -313,7 +314,7 @@ class Generator:
         now = timezone.now()
         for plan in plans:
             article = plan.article
-            article.published_snapshot = publication.snapshot_build(article)
+            article.published_snapshot = edition.snapshot_build(article)
             article.live, article.status = True, Article.Status.PUBLISHED
             article.published_at = article.first_published_at = plan.published_at
             article.status_changed_at, article.updated_at = plan.published_at, now

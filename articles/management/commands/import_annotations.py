@@ -4,8 +4,8 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.annotations.w3c import annotations_import
 from articles.models import Article
-from articles.web_annotations import annotations_import
 
 
 class Command(BaseCommand):

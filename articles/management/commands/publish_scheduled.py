@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import workflow
+from articles.editorial import workflow
 
 
 class Command(BaseCommand):

@@ -13,14 +13,14 @@ The plain text is the body's text with whitespace collapsed the way a reader see
 Over that text an annotation holds a W3C selector pair (``describe``): the quoted words with some
 context (TextQuoteSelector) and their offsets (TextPositionSelector). ``anchor`` finds a selector
 again in the same text; ``reanchor`` and ``reanchor_all`` carry selectors across an edit, with
-the diffing and mapping in ``articles.reanchoring``.
+the diffing and mapping in ``articles.annotations.reanchoring``.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from articles.reanchoring import (
+from articles.annotations.reanchoring import (
     EXACT,
     FUZZY,
     FUZZY_THRESHOLD,

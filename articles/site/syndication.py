@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import sitemaps
 from articles.models import Article
+from articles.site import sitemaps
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_LIMIT = 1000  # Google reads at most this many URLs from a news sitemap

@@ -1,7 +1,7 @@
 """Carrying text spans across an edit of the plain text: one diff, every span mapped through it.
 
-Pure Python, no Django. ``articles.anchoring`` re-exports what callers need; this module only
-knows about two plain texts and spans of code-point offsets in the older one.
+Pure Python, no Django. ``annotations.anchoring`` re-exports what callers need; this module
+only knows about two plain texts and spans of code-point offsets in the older one.
 
 The server holds both versions of a body, so rather than searching the new text for each quote
 it diffs the two texts once and maps every span through the diff. A diff is ambiguous about

@@ -8,11 +8,11 @@ in its own copy of the body.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from articles import anchoring
+from articles.annotations import anchoring
+from articles.editorial.permissions import can_annotate
+from articles.editorial.revisions import revision_record
 from articles.models import Annotation, Article, Source
 from articles.models.annotation import SPAN_MISMATCH
-from articles.permissions import can_annotate
-from articles.revisions import revision_record
 from people.models import Organization, Person, Place, Position
 
 LINKED_MODELS = {

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from articles import api, list_views
+from articles.site import api, lists
 
 app_name = "lists"
 
 urlpatterns = [
-    path("articles/", list_views.article_list, name="articles"),
-    path("topics/<slug:slug>/", list_views.topic_detail, name="topic"),
+    path("articles/", lists.article_list, name="articles"),
+    path("topics/<slug:slug>/", lists.topic_detail, name="topic"),
     path("api/articles/", api.article_list, name="api_articles"),
     path("api/articles/<slug:slug>/", api.article_detail, name="api_article"),
     path("api/people/", api.person_list, name="api_people"),

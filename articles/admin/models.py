@@ -3,11 +3,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import workflow
-from articles.admin_annotate import annotate_urls
-from articles.admin_revisions import revision_urls
-from articles.admin_workflow import workflow_urls
-from articles.forms import AnnotationForm, ArticleForm
+from articles.admin.annotate import annotate_urls
+from articles.admin.forms import AnnotationForm, ArticleForm
+from articles.admin.revisions import revision_urls
+from articles.admin.workflow import workflow_urls
+from articles.editorial import workflow
+from articles.editorial.permissions import can_annotate, can_edit_article
+from articles.editorial.queue import review_queue
+from articles.editorial.revisions import revision_record
 from articles.models import (
     Annotation,
     Article,
@@ -18,9 +21,6 @@ from articles.models import (
     Source,
     Topic,
 )
-from articles.permissions import can_annotate, can_edit_article
-from articles.queue import review_queue
-from articles.revisions import revision_record
 from people.images import ImageUploadField
 
 

@@ -7,8 +7,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from articles import metadata, publication, web_annotations
+from articles.annotations import w3c
 from articles.models import Article, Correction, PreviewLink
+from articles.publishing import edition
+from articles.site import metadata
 
 
 def home(request):
@@ -28,7 +30,7 @@ def article_detail(request, slug):
     if _is_staff_reader(request):
         article = get_object_or_404(Article, slug=slug)
         if not article.is_live or request.GET.get("working") == "1":
-            return _article_page(request, article, publication.snapshot_build(article), True)
+            return _article_page(request, article, edition.snapshot_build(article), True)
     else:
         article = get_object_or_404(Article.objects.published(), slug=slug)
     return _article_page(request, article, article.published_snapshot, False)
@@ -40,7 +42,7 @@ def article_preview(request, token):
     link = PreviewLink.objects.valid().select_related("article").filter(token=token).first()
     if link is None:
         raise Http404("This preview link has expired or been revoked.")
-    story = publication.snapshot_build(link.article)
+    story = edition.snapshot_build(link.article)
     response = _article_page(request, link.article, story, is_preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -77,18 +79,14 @@ def article_annotations(request, slug):
     article = _readable_article(request, slug)
     if staff:
         headline = article.headline
-        annotations = article.annotations.in_reading_order().select_related(
-            *web_annotations.RELATIONS
-        )
+        annotations = article.annotations.in_reading_order().select_related(*w3c.RELATIONS)
     else:
         headline = article.published_snapshot["headline"]
-        annotations = publication.published_annotations(article)
-    document = web_annotations.collection(
-        article, annotations, request.build_absolute_uri, headline
-    )
+        annotations = edition.published_annotations(article)
+    document = w3c.collection(article, annotations, request.build_absolute_uri, headline)
     return HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2),
-        content_type=web_annotations.MEDIA_TYPE,
+        content_type=w3c.MEDIA_TYPE,
     )
 
 

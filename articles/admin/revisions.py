@@ -8,9 +8,10 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from reversion.models import Revision
 
-from articles import rendering, revisions
+from articles.annotations import rendering
+from articles.editorial import revisions
+from articles.editorial.permissions import can_edit_article
 from articles.models import Annotation, Article
-from articles.permissions import can_edit_article
 
 
 def revision_urls(admin_site):

@@ -7,9 +7,9 @@ again, and a public page costs one query for the article plus one for its correc
 
 from django.utils.formats import date_format
 
-from articles import anchoring, rendering
+from articles.annotations import anchoring, rendering
+from articles.editorial.revisions import revision_state
 from articles.models import Annotation, Article, Source, Topic
-from articles.revisions import revision_state
 from people.models import Organization, Person, Place, Position
 
 RELATIONS = (

@@ -11,9 +11,9 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from articles.filters import ArticleFilter, PersonFilter, QuoteFilter
-from articles.list_views import page_of, page_query
 from articles.models import Article
+from articles.site.filters import ArticleFilter, PersonFilter, QuoteFilter
+from articles.site.lists import page_of, page_query
 
 NOT_FOUND = "No published article has this slug."
 

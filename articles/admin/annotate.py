@@ -1,7 +1,7 @@
 """The Annotate screen: the body as readers see it, and the JSON endpoints its script calls.
 
 Every view is wrapped by the admin site (staff login, CSRF protection on writes) and checks the
-user's permission on the article itself; writes go through ``articles.annotating``.
+user's permission on the article itself; writes go through ``articles.annotations.service``.
 """
 
 import json
@@ -17,9 +17,9 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from articles import annotating, rendering
+from articles.annotations import rendering, service
+from articles.editorial.permissions import can_annotate
 from articles.models import Annotation, Article, Source
-from articles.permissions import can_annotate
 from people.models import Organization, Person, Place
 
 SEARCH_LIMIT = 20
@@ -112,7 +112,7 @@ def annotations_collection(request, pk):
     if error:
         return error
     try:
-        annotation = annotating.annotation_create(
+        annotation = service.annotation_create(
             article=article,
             user=request.user,
             kind=fields.pop("kind", ""),
@@ -131,16 +131,16 @@ def annotation_item(request, pk, annotation_pk):
     annotation = get_object_or_404(Annotation, pk=annotation_pk, article=article)
     try:
         if request.method == "DELETE":
-            annotating.annotation_delete(annotation=annotation, user=request.user)
+            service.annotation_delete(annotation=annotation, user=request.user)
             return _state(article)
         fields, error = _json_fields(request)
         if error:
             return error
         expected = fields.pop("version", None)
-        annotating.annotation_update(
+        service.annotation_update(
             annotation=annotation, user=request.user, expected_version=expected, **fields
         )
-    except annotating.AnnotationConflict as conflict:
+    except service.AnnotationConflict as conflict:
         theirs = annotation_json(conflict.current)
         return JsonResponse(
             {"message": f"{conflict} {_their_version(theirs)}", "errors": {}, "annotation": theirs},
@@ -246,8 +246,8 @@ def annotation_json(annotation: Annotation) -> dict:
         "speaker_description": annotation.speaker_description,
         "note": annotation.note,
         "summary": summary,
-        "version": annotating.annotation_version(annotation),
-        **{name: _choice(getattr(annotation, name)) for name in annotating.LINKED_MODELS},
+        "version": service.annotation_version(annotation),
+        **{name: _choice(getattr(annotation, name)) for name in service.LINKED_MODELS},
     }
 
 

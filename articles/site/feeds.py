@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from articles.filters import articles_on_topic
 from articles.models import Annotation, Article, Topic
+from articles.site.filters import articles_on_topic
 from people.models import Person
 
 ITEMS = 50

@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from reversion.models import Revision, Version
 
-from articles import anchoring, diffing
+from articles.annotations import anchoring, diffing
 from articles.models import Annotation, Article
 
 ARTICLE_FIELDS = [

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
-from articles import workflow
+from articles.editorial import workflow
+from articles.editorial.permissions import can_edit_article
 from articles.models import Article, PreviewLink
-from articles.permissions import can_edit_article
 
 PREVIEW_LIFETIME = datetime.timedelta(days=7)
 TRANSITIONS = {

@@ -5,8 +5,8 @@ from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from articles.filters import ORDERINGS, ArticleFilter, articles_on_topic
 from articles.models import Article, Topic
+from articles.site.filters import ORDERINGS, ArticleFilter, articles_on_topic
 
 PER_PAGE = 20
 FILTERS_NOT_ORDERING = [name for name in ArticleFilter.base_filters if name != "ordering"]

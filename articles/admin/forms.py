@@ -1,6 +1,6 @@
 from django import forms
 
-from articles import anchoring, diffing
+from articles.annotations import anchoring, diffing
 from articles.models import Annotation, Article
 from people.uploads import StoreUploadsWhileValidating
 

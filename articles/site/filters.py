@@ -13,8 +13,8 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, TextFie
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Lower
 
-from articles import search
 from articles.models import Annotation, Article, Source, Topic
+from articles.site import search
 from people.models import Person
 
 SLUG_HELP = "As in the address of their page, for example {example}."
@@ -86,7 +86,7 @@ def annotations_in_snapshots():
 def articles_search(queryset, terms: str):
     """Articles whose published headline, dek or text hold every word of ``terms``.
 
-    Full-text search on PostgreSQL and on SQLite with FTS5 (``articles.search``), aliased
+    Full-text search on PostgreSQL and on SQLite with FTS5 (``articles.site.search``), aliased
     ``search_rank`` for ordering by relevance; substring matching elsewhere.
     """
     return search.articles_matching(queryset, terms)

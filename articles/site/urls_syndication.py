@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from articles import feeds, syndication_views
+from articles.site import feeds, syndication
 
 app_name = "syndication"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("people/<slug:slug>/feed.atom", feeds.PersonAtomFeed(), name="person_atom"),
     path("topics/<slug:slug>/feed.rss", feeds.TopicFeed(), name="topic_rss"),
     path("topics/<slug:slug>/feed.atom", feeds.TopicAtomFeed(), name="topic_atom"),
-    path("sitemap.xml", syndication_views.sitemap, name="sitemap"),
-    path("sitemap-news.xml", syndication_views.news_sitemap, name="news_sitemap"),
-    path("robots.txt", syndication_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", syndication.sitemap, name="sitemap"),
+    path("sitemap-news.xml", syndication.news_sitemap, name="news_sitemap"),
+    path("robots.txt", syndication.robots_txt, name="robots_txt"),
 ]

@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article, Correction, Source, Topic
-from articles.publication import snapshot_from_revision
+from articles.publishing.edition import snapshot_from_revision
 from newsroom.caching import invalidate_when_committed
 from people.models import Organization, Person, Place, Position
 

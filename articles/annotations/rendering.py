@@ -18,7 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from articles.anchoring import BLOCK_TAGS, VOID_TAGS, WHITESPACE, EndTag, StartTag, Text, parse
+from articles.annotations.anchoring import (
+    BLOCK_TAGS,
+    VOID_TAGS,
+    WHITESPACE,
+    EndTag,
+    StartTag,
+    Text,
+    parse,
+)
 
 NAME_RE = re.compile(r"[a-z0-9-]+")
 _WHITESPACE_CHARS = "".join(WHITESPACE)

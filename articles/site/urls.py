@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles.site import views
 
 app_name = "articles"
 

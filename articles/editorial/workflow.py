@@ -22,10 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles import notifications, publication
+from articles.editorial import notifications
+from articles.editorial.permissions import can_edit_article
+from articles.editorial.revisions import revision_record
 from articles.models import Article, ReviewLogEntry
-from articles.permissions import can_edit_article
-from articles.revisions import revision_record
+from articles.publishing import edition
 from newsroom.caching import invalidate_when_committed
 
 Status = Article.Status
@@ -253,7 +254,7 @@ def _move(
 def _freeze(article: Article, user) -> dict:
     """Record the revision being published and render what readers will see of it."""
     article.published_revision = revision_record(article=article, user=user, comment="Published.")
-    article.published_snapshot = publication.snapshot_build(article)
+    article.published_snapshot = edition.snapshot_build(article)
     article.has_unpublished_changes = False
     return {
         "published_revision": article.published_revision,

@@ -11,7 +11,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from articles import anchoring
+from articles.annotations import anchoring
 from articles.models import Annotation, Article, Source
 from people.models import Organization, Person, Place, Position
 
