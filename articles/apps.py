@@ -8,6 +8,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Registers the article and its annotations with django-reversion, and keeps
-        # published snapshots in step with the people they show.
+        # the published edition in step with the people it shows.
         from articles.editorial import revisions  # noqa: F401
         from articles.publishing import signals  # noqa: F401

@@ -5,7 +5,7 @@ An archive is a gzip-compressed tar file holding, in this order:
 - ``manifest.json``: the format, the database's migration state per app, and for each model
   and media file its count or size and its SHA-256;
 - ``data/<app>.<model>.jsonl``: every row of every model in Django's JSON Lines serialization,
-  primary keys kept, so that URLs, revision links and published snapshots stay true;
+  primary keys kept, so that URLs, revision links and the published edition stay true;
 - ``media/<path>``: every file under MEDIA_ROOT but the renditions cache, which pages rebuild.
 
 The manifest comes first, so an import refuses an archive from another schema before reading

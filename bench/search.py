@@ -29,7 +29,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.models import Article  # noqa: E402
+from articles.models import Article, PublishedArticle  # noqa: E402
+from articles.publishing import selectors  # noqa: E402
 from articles.site import search  # noqa: E402
 
 SEED = 20210923
@@ -91,23 +92,32 @@ def articles_create(rng: random.Random, count: int, words: int) -> None:
                 chosen[rng.randrange(length)] = word
         return " ".join(chosen)
 
-    batch = []
-    for number in range(count):
-        headline, dek, text = prose(8), prose(25), prose(words)
-        batch.append(
-            Article(
-                headline=headline[:200],
+    for first in range(0, count, 1000):
+        articles, editions = [], []
+        for number in range(first, min(first + 1000, count)):
+            headline, dek, text = prose(8)[:200], prose(25), prose(words)
+            published_at = now - datetime.timedelta(minutes=number)
+            article = Article(
+                headline=headline,
                 slug=f"article-{number}",
                 status=Article.Status.PUBLISHED,
                 live=True,
-                published_at=now - datetime.timedelta(minutes=number),
-                published_snapshot={"headline": headline, "dek": dek, "text": text},
+                published_at=published_at,
             )
-        )
-        if len(batch) == 1000:
-            Article.objects.bulk_create(batch)
-            batch = []
-    Article.objects.bulk_create(batch)
+            articles.append(article)
+            editions.append(
+                PublishedArticle(
+                    article=article,
+                    slug=article.slug,
+                    headline=headline,
+                    dek=dek,
+                    text=text,
+                    first_published_at=published_at,
+                    published_at=published_at,
+                )
+            )
+        Article.objects.bulk_create(articles)
+        PublishedArticle.objects.bulk_create(editions)
 
 
 def measure(repeats: int) -> None:
@@ -128,7 +138,7 @@ def measure(repeats: int) -> None:
             found, times = 0, []
             for _ in range(repeats):
                 began = time.perf_counter()
-                queryset = matching(Article.objects.published(), terms).order_by(*ordering)
+                queryset = matching(selectors.published_articles(), terms).order_by(*ordering)
                 found = queryset.count()
                 list(queryset[:PAGE])
                 times.append((time.perf_counter() - began) * 1000)
@@ -138,7 +148,7 @@ def measure(repeats: int) -> None:
 
 
 def explain(terms: str) -> None:
-    queryset = search.articles_matching(Article.objects.published(), terms)
+    queryset = search.articles_matching(selectors.published_articles(), terms)
     sql, params = queryset.order_by("-published_at")[:PAGE].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN ANALYZE {sql}", params)

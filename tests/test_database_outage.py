@@ -1,7 +1,7 @@
 from django.db import OperationalError
 from django.test import RequestFactory
 
-from articles.models import Article
+from articles.publishing import selectors
 from newsroom.errors import DatabaseUnavailableMiddleware
 
 
@@ -24,7 +24,7 @@ def test_an_outage_during_a_page_is_a_503_for_the_reader(client, foote_story, mo
     def refuse(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(Article.objects, "published", refuse)
+    monkeypatch.setattr(selectors, "published_articles", refuse)
     response = client.get("/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/")
     assert response.status_code == 503
     assert response["Retry-After"] == "10"

@@ -3,7 +3,7 @@ import io
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from articles.models import Article
+from articles.models import PublishedArticle
 
 
 def test_demo_loads_the_story_and_prints_working_staff_credentials(db):
@@ -17,4 +17,4 @@ def test_demo_loads_the_story_and_prints_working_staff_credentials(db):
         assert user is not None and user.is_staff
         assert user.groups.get().name == lines[username][2]
     assert authenticate(username="admin", password=lines["admin"][1]).is_superuser
-    assert Article.objects.published().count() == 1
+    assert PublishedArticle.objects.count() == 1

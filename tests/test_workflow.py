@@ -1,7 +1,9 @@
 import datetime
 import io
+import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from articles.editorial import workflow
 from articles.models import Article, ReviewLogEntry
+from articles.publishing import edition
 from tests.admin_forms import change_form_data
 
 Status = Article.Status
@@ -45,6 +48,8 @@ def in_status(article, status, **fields):
     """Put the article straight into ``status``; only a published one is on the site."""
     live = status == Status.PUBLISHED
     Article.objects.filter(pk=article.pk).update(status=status, live=live, **fields)
+    if not live:
+        edition.edition_withdraw(article=article)
     article.refresh_from_db()
     return article
 
@@ -226,3 +231,72 @@ def test_a_due_schedule_that_cannot_run_says_why_instead_of_failing_silently(
         call_command("publish_scheduled", stdout=io.StringIO())
     article.refresh_from_db()
     assert (article.status, article.live) == (Status.SCHEDULED, False)
+
+
+# Every state an article meets on its way: (status, live, has unpublished changes).
+STATES = [
+    (Status.DRAFT, False, False),
+    (Status.IN_REVIEW, False, False),
+    (Status.CHANGES_REQUESTED, False, False),
+    (Status.APPROVED, False, False),
+    (Status.SCHEDULED, False, False),
+    (Status.PUBLISHED, True, False),
+    (Status.PUBLISHED, True, True),
+    (Status.IN_REVIEW, True, True),
+    (Status.CHANGES_REQUESTED, True, True),
+    (Status.APPROVED, True, True),
+    (Status.UNPUBLISHED, False, False),
+]
+ROLES = ["Reporter", "Editor", "Publisher", "superuser"]
+BUTTON = re.compile(r'<button type="submit" name="transition" value="(\w+)"[^>]*>([^<]+)</button>')
+
+
+def put_in_state(article, status, live, changes, **fields):
+    Article.objects.filter(pk=article.pk).update(
+        status=status, live=live, has_unpublished_changes=changes, **fields
+    )
+    article.refresh_from_db()
+    return article
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("status", "live", "changes"), STATES)
+def test_every_button_shown_succeeds_and_every_other_action_is_refused(
+    client, foote_story, make_staff, django_user_model, status, live, changes, role
+):
+    if role == "superuser":
+        user = django_user_model.objects.create_superuser("chief", password="correct horse")
+    else:
+        user = make_staff(role)
+    client.force_login(user)
+    start = (status, live)
+    article = put_in_state(foote_story, status, live, changes, created_by=user)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    buttons = dict(BUTTON.findall(page.content.decode()))
+    actions = {transition.action for transition in workflow.TRANSITIONS}
+    assert set(buttons) <= actions
+
+    for action in sorted(actions):
+        put_in_state(article, status, live, changes)
+        response = client.post(
+            reverse("admin:articles_article_transition", args=[article.pk]),
+            {"transition": action, "comment": "Attribute the second paraphrase."},
+        )
+        article.refresh_from_db()
+        said = [message.level_tag for message in get_messages(response.wsgi_request)]
+        if action in buttons:
+            assert (response.status_code, said[-1:]) == (302, ["success"]), action
+            assert (article.status, article.live) != start, action
+        else:
+            assert response.status_code == 403 or said[-1:] == ["error"], action
+            assert (article.status, article.live) == start, action
+
+
+def test_the_unpublish_button_says_what_it_does(client, foote_story, make_staff):
+    client.force_login(make_staff("Publisher"))
+    url = reverse("admin:articles_article_change", args=[foote_story.pk])
+    assert ">Unpublish</button>" in client.get(url).content.decode()
+    put_in_state(foote_story, Status.SCHEDULED, False, False)
+    page = client.get(url).content.decode()
+    assert ">Cancel schedule</button>" in page
+    assert ">Unpublish</button>" not in page

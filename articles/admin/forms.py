@@ -73,7 +73,6 @@ class ArticleForm(StoreUploadsWhileValidating, forms.ModelForm):
         "live",
         "published_at",
         "first_published_at",
-        "published_snapshot",
         "published_revision",
         "has_unpublished_changes",
     )

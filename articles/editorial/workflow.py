@@ -2,20 +2,30 @@
 
     draft → in review → (changes requested → in review) → approved → published
                                                         approved → scheduled → published
-    published → unpublished → draft
+    approved → changes requested;  scheduled → approved (the schedule cancelled)
+    published → unpublished → draft;  live, in any state → unpublished
     published, then edited → in review → … → published again
 
-Publishing freezes the article: it records a revision and renders the snapshot readers see
-(``publication``). Edits made after that stay out of readers' sight until published again.
+Publishing freezes the article: it records a revision and writes the published edition readers
+see from it (``publishing.edition``); unpublishing withdraws that edition. Edits made after that
+stay out of readers' sight until published again.
 
 Views, admin actions and commands call these functions; nothing else assigns
 ``article.status``. Each transition locks the article's row, checks the acting user's
 permission (``user=None`` is the system itself: the scheduler, the loader), writes an
 append-only review log entry, and sends its notification once the transaction commits.
+
+Every move is declared once, in ``TRANSITIONS``: the states it leaves, the state it reaches, the
+permission it needs, and the admin button that makes it. The checks here and the buttons the
+admin shows both read that table, so a button is offered exactly when pressing it can succeed;
+only what an attempt alone can tell (an embargo, an orphaned quote, a missing comment) is left
+to the attempt, which says what to do.
 """
 
 import datetime
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -37,48 +47,157 @@ class InvalidTransition(Exception):
     """The article is not in a state the transition starts from, or a condition is unmet."""
 
 
+@dataclass(frozen=True)
+class Transition:
+    """One move of the state machine, as declared in ``TRANSITIONS``.
+
+    ``verb`` names the move in refusals ("Cannot send back …"). ``action`` is the public
+    function, and the admin button posting to it, that makes the move: ``publish`` also
+    schedules and ``unpublish`` also cancels a schedule, so two moves share each of those
+    buttons; ``label`` is what the button says. ``permission`` is the model permission needed,
+    or ``None`` when whoever may edit the article may make the move. ``guard`` gives the reason
+    an article in a source state still cannot make the move, or ``None`` when it can.
+    """
+
+    name: str
+    verb: str
+    label: str
+    action: str
+    sources: frozenset[str]
+    target: str
+    permission: str | None
+    guard: Callable[[Article], str | None] | None = None
+
+
+def _refuse_if_unchanged(article: Article) -> str | None:
+    if article.status == Status.PUBLISHED and not article.has_unpublished_changes:
+        return f"“{article}” has no changes since it was published."
+    return None
+
+
+def _refuse_if_live(article: Article) -> str | None:
+    if article.live:
+        return f"“{article}” is live: publish its changes now rather than scheduling them."
+    return None
+
+
+def _refuse_if_off_the_site(article: Article) -> str | None:
+    if not article.live:
+        return f"“{article}” is not on the site."
+    return None
+
+
+MAY_REVIEW = "articles.review_article"
+MAY_PUBLISH = "articles.publish_article"
+
+SUBMIT = Transition(
+    name="submit",
+    verb="submit",
+    label="Submit for review",
+    action="submit",
+    # A live article is submitted again when it has changes readers do not see yet.
+    sources=frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED}),
+    target=Status.IN_REVIEW,
+    permission=None,
+    guard=_refuse_if_unchanged,
+)
+APPROVE = Transition(
+    name="approve",
+    verb="approve",
+    label="Approve",
+    action="approve",
+    sources=frozenset({Status.IN_REVIEW}),
+    target=Status.APPROVED,
+    permission=MAY_REVIEW,
+)
+REQUEST_CHANGES = Transition(
+    name="request_changes",
+    verb="send back",
+    label="Request changes",
+    action="request_changes",
+    sources=frozenset({Status.IN_REVIEW, Status.APPROVED}),
+    target=Status.CHANGES_REQUESTED,
+    permission=MAY_REVIEW,
+)
+PUBLISH = Transition(
+    name="publish",
+    verb="publish",
+    label="Publish or schedule",
+    action="publish",
+    sources=frozenset({Status.APPROVED, Status.SCHEDULED}),
+    target=Status.PUBLISHED,
+    permission=MAY_PUBLISH,
+)
+SCHEDULE = Transition(
+    name="schedule",
+    verb="schedule",
+    label="Publish or schedule",
+    action="publish",
+    sources=frozenset({Status.APPROVED, Status.SCHEDULED}),
+    target=Status.SCHEDULED,
+    permission=MAY_PUBLISH,
+    guard=_refuse_if_live,
+)
+UNPUBLISH = Transition(
+    name="unpublish",
+    verb="unpublish",
+    label="Unpublish",
+    action="unpublish",
+    # Whatever its review state, a live article can be taken off the site.
+    sources=frozenset(Status),
+    target=Status.UNPUBLISHED,
+    permission=MAY_PUBLISH,
+    guard=_refuse_if_off_the_site,
+)
+UNSCHEDULE = Transition(
+    name="unschedule",
+    verb="unschedule",
+    label="Cancel schedule",
+    action="unpublish",
+    sources=frozenset({Status.SCHEDULED}),
+    target=Status.APPROVED,
+    permission=MAY_PUBLISH,
+)
+REOPEN = Transition(
+    name="reopen",
+    verb="reopen",
+    label="Back to draft",
+    action="reopen",
+    sources=frozenset({Status.UNPUBLISHED}),
+    target=Status.DRAFT,
+    permission=MAY_REVIEW,
+)
+# In the order the admin shows the buttons.
+TRANSITIONS = (SUBMIT, APPROVE, REQUEST_CHANGES, PUBLISH, SCHEDULE, UNPUBLISH, UNSCHEDULE, REOPEN)
+
+
 def submit(article: Article, user) -> Article:
     """Send a draft, an article sent back for changes, or unpublished edits of a live article
     to the editors for review."""
-    if user is not None and not can_edit_article(user, article):
-        raise PermissionDenied("You may only submit articles you are allowed to edit.")
-
-    def check(locked: Article):
-        if locked.status == Status.PUBLISHED and not locked.has_unpublished_changes:
-            raise InvalidTransition(f"“{locked}” has no changes since it was published.")
-
-    return _move(
-        article,
-        user,
-        "submit",
-        {Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED},
-        Status.IN_REVIEW,
-        check=check,
-        notify=notifications.submitted,
-    )
+    return _move(article, user, SUBMIT, notify=notifications.submitted)
 
 
 def request_changes(article: Article, user, comment: str) -> Article:
     """Send an article back to its authors, saying what must change."""
-    _require(user, "articles.review_article", "request changes to")
     comment = (comment or "").strip()
-    if not comment:
-        raise InvalidTransition("Say what needs to change: a comment is required.")
+
+    def check(locked: Article):
+        if not comment:
+            raise InvalidTransition("Say what needs to change: a comment is required.")
+
     return _move(
         article,
         user,
-        "send back",
-        {Status.IN_REVIEW, Status.APPROVED},
-        Status.CHANGES_REQUESTED,
+        REQUEST_CHANGES,
         comment=comment,
+        check=check,
         notify=notifications.changes_requested,
     )
 
 
 def approve(article: Article, user) -> Article:
     """Mark a reviewed article ready for a publisher."""
-    _require(user, "articles.review_article", "approve")
-    return _move(article, user, "approve", {Status.IN_REVIEW}, Status.APPROVED)
+    return _move(article, user, APPROVE)
 
 
 def publish(article: Article, user, at: datetime.datetime | None = None) -> Article:
@@ -88,7 +207,6 @@ def publish(article: Article, user, at: datetime.datetime | None = None) -> Arti
     before the article's embargo, and while any quote is orphaned: readers would see words with
     nobody behind them.
     """
-    _require(user, "articles.publish_article", "publish")
     now = timezone.now()
     moment = at or now
 
@@ -103,27 +221,15 @@ def publish(article: Article, user, at: datetime.datetime | None = None) -> Arti
                 f"Resolve the orphaned quotes before publishing: {listed}. Re-attach each to "
                 "its words on the Annotate screen, or discard it."
             )
+        if conflict := edition.slug_conflict(locked):
+            raise InvalidTransition(conflict)
 
     if moment > now:
-        if article.live:
-            raise InvalidTransition(
-                f"“{article}” is live: publish its changes now rather than scheduling them."
-            )
-        return _move(
-            article,
-            user,
-            "schedule",
-            {Status.APPROVED, Status.SCHEDULED},
-            Status.SCHEDULED,
-            check=check,
-            published_at=moment,
-        )
+        return _move(article, user, SCHEDULE, check=check, published_at=moment)
     return _move(
         article,
         user,
-        "publish",
-        {Status.APPROVED, Status.SCHEDULED},
-        Status.PUBLISHED,
+        PUBLISH,
         check=check,
         published_at=moment,
         live=True,
@@ -134,25 +240,14 @@ def publish(article: Article, user, at: datetime.datetime | None = None) -> Arti
 
 def unpublish(article: Article, user) -> Article:
     """Take a live article off the site, or cancel a schedule (back to approved)."""
-    _require(user, "articles.publish_article", "unpublish")
     if article.status == Status.SCHEDULED and not article.live:
-        return _move(
-            article, user, "unschedule", {Status.SCHEDULED}, Status.APPROVED, published_at=None
-        )
-
-    def check(locked: Article):
-        if not locked.live:
-            raise InvalidTransition(f"“{locked}” is not on the site.")
-
-    return _move(
-        article, user, "unpublish", set(Status), Status.UNPUBLISHED, check=check, live=False
-    )
+        return _move(article, user, UNSCHEDULE, published_at=None)
+    return _move(article, user, UNPUBLISH, live=False)
 
 
 def reopen(article: Article, user) -> Article:
     """Bring an unpublished article back to draft, to be edited and reviewed again."""
-    _require(user, "articles.review_article", "reopen")
-    return _move(article, user, "reopen", {Status.UNPUBLISHED}, Status.DRAFT)
+    return _move(article, user, REOPEN)
 
 
 def publish_due(now: datetime.datetime | None = None):
@@ -176,50 +271,65 @@ def publish_due(now: datetime.datetime | None = None):
 
 def allowed_transitions(article: Article, user) -> list[str]:
     """The transitions ``user`` may apply to ``article`` now: the buttons the admin shows."""
-    allowed = []
-    status = article.status
-    submittable = {Status.DRAFT, Status.CHANGES_REQUESTED}
-    if article.has_unpublished_changes:
-        submittable.add(Status.PUBLISHED)
-    if status in submittable and can_edit_article(user, article):
-        allowed.append("submit")
-    if user.has_perm("articles.review_article"):
-        if status == Status.IN_REVIEW:
-            allowed.append("approve")
-        if status in {Status.IN_REVIEW, Status.APPROVED}:
-            allowed.append("request_changes")
-        if status == Status.UNPUBLISHED:
-            allowed.append("reopen")
-    if user.has_perm("articles.publish_article"):
-        if status in {Status.APPROVED, Status.SCHEDULED}:
-            allowed.append("publish")
-        if article.live or status == Status.SCHEDULED:
-            allowed.append("unpublish")
-    return allowed
+    return [transition.action for transition in transition_buttons(article, user)]
 
 
-def _require(user, permission: str, action: str):
-    if user is not None and not user.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to {action} articles.")
+def transition_buttons(article: Article, user) -> list[Transition]:
+    """The moves ``user`` may make on ``article`` now, one per admin button, in button order.
+
+    Where two moves share a button (publish or schedule, unpublish or cancel a schedule), the
+    first one possible gives the button its label.
+    """
+    buttons = {}
+    for transition in TRANSITIONS:
+        if transition.action in buttons or _refusal(transition, article):
+            continue
+        if _permitted(transition, article, user):
+            buttons[transition.action] = transition
+    return list(buttons.values())
+
+
+def _permitted(transition: Transition, article: Article, user) -> bool:
+    if transition.permission is None:
+        return can_edit_article(user, article)
+    return user.has_perm(transition.permission)
+
+
+def _authorize(transition: Transition, article: Article, user):
+    if user is None or _permitted(transition, article, user):
+        return
+    if transition.permission is None:
+        raise PermissionDenied(f"You may only {transition.verb} articles you are allowed to edit.")
+    raise PermissionDenied(f"You do not have permission to {transition.verb} articles.")
+
+
+def _refusal(transition: Transition, article: Article) -> str | None:
+    # The guard speaks first: "it is live: publish its changes now" helps more than "it is
+    # published" when someone tries to schedule a live article.
+    if transition.guard and (reason := transition.guard(article)):
+        return reason
+    if article.status not in transition.sources:
+        status = article.get_status_display().lower()
+        return f"Cannot {transition.verb} “{article}”: it is {status}."
+    return None
 
 
 def _move(
     article,
     user,
-    verb,
-    sources,
-    target,
+    transition,
     comment="",
     check=None,
     notify=None,
     freeze=False,
     **fields,
 ):
+    _authorize(transition, article, user)
+    target = transition.target
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        if locked.status not in sources:
-            status = locked.get_status_display().lower()
-            raise InvalidTransition(f"Cannot {verb} “{locked}”: it is {status}.")
+        if reason := _refusal(transition, locked):
+            raise InvalidTransition(reason)
         if check:
             check(locked)
         previous = locked.status
@@ -232,6 +342,8 @@ def _move(
             locked.first_published_at = locked.first_published_at or locked.published_at
         if freeze:
             fields.update(_freeze(locked, user))
+        if target == Status.UNPUBLISHED:
+            edition.edition_withdraw(article=locked)
         locked.save(
             update_fields=[
                 "status",
@@ -252,12 +364,11 @@ def _move(
 
 
 def _freeze(article: Article, user) -> dict:
-    """Record the revision being published and render what readers will see of it."""
+    """Record the revision being published and write the published edition from it."""
     article.published_revision = revision_record(article=article, user=user, comment="Published.")
-    article.published_snapshot = edition.snapshot_build(article)
     article.has_unpublished_changes = False
+    edition.edition_publish(article=article)
     return {
         "published_revision": article.published_revision,
-        "published_snapshot": article.published_snapshot,
         "has_unpublished_changes": False,
     }

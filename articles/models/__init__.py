@@ -1,18 +1,31 @@
 from articles.models.annotation import Annotation, AnnotationQuerySet, Quote
-from articles.models.article import Article, ArticleQuerySet, ReviewQueue, Topic
+from articles.models.article import Article, ReviewQueue, Topic
 from articles.models.preview import PreviewLink
 from articles.models.review import Correction, ReviewLogEntry
 from articles.models.source import Source
+from articles.publishing.models import (
+    PublishedAnnotation,
+    PublishedArticle,
+    PublishedByline,
+    PublishedSource,
+    PublishedTopic,
+    RetiredSlug,
+)
 
 __all__ = [
     "Annotation",
     "AnnotationQuerySet",
     "Article",
-    "ArticleQuerySet",
     "Correction",
     "PreviewLink",
+    "PublishedAnnotation",
+    "PublishedArticle",
+    "PublishedByline",
+    "PublishedSource",
+    "PublishedTopic",
     "Quote",
     "ReviewLogEntry",
+    "RetiredSlug",
     "ReviewQueue",
     "Source",
     "Topic",

@@ -25,12 +25,6 @@ class Topic(models.Model):
         return self.name
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one door public pages read through: live articles only, newest first."""
-        return self.filter(live=True, published_at__lte=timezone.now()).order_by("-published_at")
-
-
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -95,9 +89,8 @@ class Article(models.Model):
         help_text="Nobody can publish this article before this moment, scheduled or not.",
     )
     live = models.BooleanField(
-        default=False, editable=False, help_text="On the site, showing its published snapshot."
+        default=False, editable=False, help_text="On the site, showing its published edition."
     )
-    published_snapshot = models.JSONField(null=True, blank=True, editable=False)
     published_revision = models.ForeignKey(
         "reversion.Revision",
         on_delete=models.SET_NULL,
@@ -110,8 +103,6 @@ class Article(models.Model):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Counts saves, so that no save overwrites another."
     )
-
-    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -1,8 +1,8 @@
 """Keep what readers see true to the people, organisations and sources stories link to.
 
-A snapshot freezes the words of a story, not the facts about the people in it: when a
-person's name or a position's title is corrected, the live stories that show them are
-rendered again from their published revisions.
+The published edition freezes the words of a story, not the facts about the people in it:
+when a person's name or a position's title is corrected, the live stories that show them are
+rendered again from their published revisions (``edition.edition_refresh``).
 """
 
 from django.db.models import Q
@@ -10,22 +10,27 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article, Correction, Source, Topic
-from articles.publishing.edition import snapshot_from_revision
+from articles.publishing.edition import edition_refresh
 from newsroom.caching import invalidate_when_committed
 from people.models import Organization, Person, Place, Position
 
+# Where the published edition shows each kind of shared record.
 LINKS = {
-    Person: ("annotations__speaker", "annotations__mentioned_person", "bylines"),
-    Organization: (
-        "annotations__speaker_organization",
-        "annotations__mentioned_organization",
-        "annotations__position__organization",
-        "annotations__source__publisher",
+    Person: (
+        "edition__annotations__speaker",
+        "edition__annotations__mentioned_person",
+        "edition__publishedbyline__person",
     ),
-    Position: ("annotations__position",),
-    Source: ("annotations__source",),
-    Place: ("annotations__mentioned_place",),
-    Topic: ("topics",),
+    Organization: (
+        "edition__annotations__speaker_organization",
+        "edition__annotations__mentioned_organization",
+        "edition__annotations__position__organization",
+        "edition__sources__source__publisher",
+    ),
+    Position: ("edition__annotations__position",),
+    Source: ("edition__sources__source",),
+    Place: ("edition__annotations__mentioned_place",),
+    Topic: ("edition__publishedtopic__topic",),
 }
 
 
@@ -33,7 +38,7 @@ def live_articles_linking(instance):
     query = Q()
     for path in LINKS[type(instance)]:
         query |= Q(**{path: instance})
-    return Article.objects.filter(query, live=True, published_revision__isnull=False).distinct()
+    return Article.objects.filter(query).distinct()
 
 
 @receiver(post_save, sender=Person)
@@ -42,12 +47,10 @@ def live_articles_linking(instance):
 @receiver(post_save, sender=Source)
 @receiver(post_save, sender=Place)
 @receiver(post_save, sender=Topic)
-def refresh_snapshots(sender, instance, created, raw=False, **kwargs):
+def refresh_editions(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
-    for article in live_articles_linking(instance).select_related("published_revision"):
-        article.published_snapshot = snapshot_from_revision(article, article.published_revision)
-        article.save(update_fields=["published_snapshot"])
+    edition_refresh(articles=live_articles_linking(instance))
 
 
 @receiver(post_save, sender=Correction)

@@ -1,17 +1,16 @@
 """The read-only JSON API: articles, people and quotes as readers see them, a page at a time.
 
-Every answer is read from published snapshots through the same FilterSets as the HTML lists,
-so the API shows nothing a reader could not find on the site. Lists answer
+Every answer is read from the published edition through the same FilterSets as the HTML
+lists, so the API shows nothing a reader could not find on the site. Lists answer
 ``{"count", "next", "previous", "results"}``; a filter value it cannot use answers 400 with
 ``{"errors": {field: [messages]}}``.
 """
 
-from django.db.models.fields.json import KT, KeyTransform
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from articles.models import Article
+from articles.publishing import selectors
 from articles.site.filters import ArticleFilter, PersonFilter, QuoteFilter
 from articles.site.lists import page_of, page_query
 
@@ -23,29 +22,28 @@ def article_list(request):
     filterset = ArticleFilter(request.GET)
     if not filterset.is_valid():
         return _invalid(filterset)
-    articles = _with_summary(filterset.qs)
+    editions = selectors.with_bylines_and_topics(
+        filterset.qs.only("slug", "headline", "dek", "first_published_at", "published_at")
+    )
     return _paginated(
         request,
-        articles,
-        lambda page: [_article_summary(request, article, _summary_of(article)) for article in page],
+        editions,
+        lambda page: [
+            _article_summary(request, edition, selectors.summary_of(edition)) for edition in page
+        ],
     )
 
 
 @require_safe
 def article_detail(request, slug):
-    article = (
-        Article.objects.published()
-        .filter(slug=slug)
-        .only("slug", "first_published_at", "published_at", "published_snapshot")
-        .first()
-    )
-    if article is None:
+    edition = selectors.published_articles().filter(slug=slug).first()
+    if edition is None:
         return _json({"errors": {"slug": [NOT_FOUND]}}, status=404)
-    story = article.published_snapshot
-    sources = _sources_of(story)
+    story = selectors.story_of(edition)
+    sources = {source["id"]: source for source in story["sources"]}
     return _json(
         {
-            **_article_summary(request, article, story),
+            **_article_summary(request, edition, story),
             "body_html": story["body_html"],
             "quotes": [_quote(request, quote, sources) for quote in story["quotes"]],
             "sources": [_source(source) for source in story["sources"]],
@@ -67,60 +65,27 @@ def quote_list(request):
     filterset = QuoteFilter(request.GET)
     if not filterset.is_valid():
         return _invalid(filterset)
-    quotes = filterset.qs.values_list("pk", "article_id")
+    quotes = selectors.with_stories(filterset.qs)
     return _paginated(request, quotes, lambda page: _quotes_as_published(request, page))
 
 
 def _quotes_as_published(request, rows):
-    """Each quote of the page as its article's snapshot shows it, in one query for them all."""
+    """Each quote of the page as its story shows it, with its story and its source."""
     rows = list(rows)
-    articles = (
-        Article.objects.published()
-        .only("slug", "published_snapshot")
-        .in_bulk({article_id for _, article_id in rows})
-    )
-    shown = {
-        article_id: {quote["id"]: quote for quote in article.published_snapshot["quotes"]}
-        for article_id, article in articles.items()
-    }
-    sources = {
-        article_id: _sources_of(article.published_snapshot)
-        for article_id, article in articles.items()
-    }
+    sources = selectors.sources_by_id({row.edition_id for row in rows})
     results = []
-    for pk, article_id in rows:
-        quote = shown.get(article_id, {}).get(pk)
-        if quote is None:
-            continue
-        article = articles[article_id]
-        url = request.build_absolute_uri(article.get_absolute_url())
+    for row in rows:
+        quote = selectors.quote_with_story(row)
+        url = request.build_absolute_uri(quote["article"]["url"])
+        story_sources = {row.source_id: sources.get((row.edition_id, row.source_id))}
         results.append(
             {
-                **_quote(request, quote, sources[article_id]),
-                "url": f"{url}#annotation-{pk}",
-                "article": {"headline": article.published_snapshot["headline"], "url": url},
+                **_quote(request, quote, story_sources),
+                "url": f"{url}#annotation-{row.annotation_id}",
+                "article": {"headline": quote["article"]["headline"], "url": url},
             }
         )
     return results
-
-
-def _with_summary(articles):
-    """Only the snapshot keys a list item shows, not each article's whole body."""
-    return articles.annotate(
-        summary_headline=KT("published_snapshot__headline"),
-        summary_dek=KT("published_snapshot__dek"),
-        summary_bylines=KeyTransform("bylines", "published_snapshot"),
-        summary_topics=KeyTransform("topics", "published_snapshot"),
-    ).only("slug", "first_published_at", "published_at")
-
-
-def _summary_of(article) -> dict:
-    return {
-        "headline": article.summary_headline,
-        "dek": article.summary_dek,
-        "bylines": article.summary_bylines or [],
-        "topics": article.summary_topics or [],
-    }
 
 
 def _article_summary(request, article, story) -> dict:
@@ -164,10 +129,6 @@ def _quote(request, quote, sources) -> dict:
         "organization": quote["organization"],
         "source": _source_named(source) if source else None,
     }
-
-
-def _sources_of(story) -> dict:
-    return {source["id"]: source for source in story["sources"]}
 
 
 def _source_named(source) -> dict:

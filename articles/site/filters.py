@@ -1,108 +1,45 @@
 """The filters of the public lists, declared once for the HTML pages and the JSON API alike.
 
-Every list starts from what readers may see: articles from ``Article.objects.published()``,
-annotations only when their article's published snapshot lists them. A filter matches the
-published words (the snapshot), never the working copy, which may hold unpublished edits.
+Every list starts from the published edition (``publishing.selectors``): a filter matches the
+published words and links, never the working copy, which may hold unpublished edits. A topic
+or person that no published story shows is as unknown to a filter as one that never existed.
 """
 
 import django_filters
 from django import forms
 from django.core.validators import validate_slug
-from django.db import NotSupportedError
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, TextField, Value
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Lower
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 
-from articles.models import Annotation, Article, Source, Topic
+from articles.models import Annotation, PublishedAnnotation, PublishedSource, Source
+from articles.publishing import selectors
 from articles.site import search
-from people.models import Person
 
 SLUG_HELP = "As in the address of their page, for example {example}."
 ORDERINGS = {
     "newest": ("-published_at", "-pk"),
     "oldest": ("published_at", "pk"),
-    "headline": (Lower(KT("published_snapshot__headline")), "-published_at", "-pk"),
+    "headline": (Lower("headline"), "-published_at", "-pk"),
 }
 ORDERING_CHOICES = [
     ("newest", "Newest first"),
     ("oldest", "Oldest first"),
     ("headline", "Headline, A to Z"),
 ]
-QUOTE_ORDER = ("-article__published_at", "article_id", "start", "pk")
-
-
-class SnapshotListHas(Func):
-    """True when a list in a snapshot holds ``value``, or given ``key``, an entry with that value.
-
-    ``SnapshotListHas(F("article__published_snapshot"), "annotation_ids", F("pk"))`` holds for
-    the annotations readers see, ``SnapshotListHas(F("published_snapshot"), "topics", "haiti",
-    key="slug")`` for articles published under the topic "haiti". Django's JSON ``contains``
-    lookup does this on PostgreSQL only, so SQLite reads the list with ``json_each``.
-    """
-
-    output_field = BooleanField()
-
-    def __init__(self, snapshot, list_name: str, value, key: str | None = None):
-        if isinstance(value, str):
-            value = Cast(Value(value), TextField())
-        super().__init__(snapshot, value)
-        self.list_name, self.key = list_name, key
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError("Searching published snapshots needs SQLite or PostgreSQL.")
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        (snapshot, snapshot_params), (value, value_params) = self._compiled(compiler)
-        if self.key is None:
-            entry, entry_params = "entry.value", ()
-        else:
-            entry, entry_params = "json_extract(entry.value, %s)", (f"$.{self.key}",)
-        sql = f"EXISTS (SELECT 1 FROM json_each({snapshot}, %s) AS entry WHERE {entry} = {value})"
-        return sql, (*snapshot_params, f"$.{self.list_name}", *entry_params, *value_params)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        (snapshot, snapshot_params), (value, value_params) = self._compiled(compiler)
-        if self.key is None:
-            entry, entry_params = f"to_jsonb({value})", value_params
-        else:
-            entry = f"jsonb_build_object(%s::text, {value})"
-            entry_params = (self.key, *value_params)
-        sql = f"(({snapshot}) -> %s::text) @> jsonb_build_array({entry})"
-        return sql, (*snapshot_params, self.list_name, *entry_params)
-
-    def _compiled(self, compiler):
-        return [compiler.compile(expression) for expression in self.get_source_expressions()]
-
-
-def annotations_in_snapshots():
-    """Public annotations as readers see them: listed in their live article's snapshot."""
-    return (
-        Annotation.objects.public()
-        .filter(article__in=Article.objects.published())
-        .filter(SnapshotListHas(F("article__published_snapshot"), "annotation_ids", F("pk")))
-    )
 
 
 def articles_search(queryset, terms: str):
-    """Articles whose published headline, dek or text hold every word of ``terms``.
+    """Published articles whose headline, dek or text hold every word of ``terms``.
 
-    Full-text search on PostgreSQL and on SQLite with FTS5 (``articles.site.search``), aliased
+    Full-text search on PostgreSQL and on SQLite with FTS5 (``site.search``), aliased
     ``search_rank`` for ordering by relevance; substring matching elsewhere.
     """
     return search.articles_matching(queryset, terms)
 
 
-def articles_on_topic(queryset, slug: str):
-    """Articles published under the topic: the snapshot's topics, not today's working copy."""
-    return queryset.filter(SnapshotListHas(F("published_snapshot"), "topics", slug, key="slug"))
-
-
 def _with_published_annotation(queryset, *conditions, **lookups):
-    annotations = (
-        Annotation.objects.public()
-        .filter(article=OuterRef("pk"))
-        .filter(SnapshotListHas(OuterRef("published_snapshot"), "annotation_ids", F("pk")))
-        .filter(*conditions, **lookups)
+    annotations = PublishedAnnotation.objects.filter(edition=OuterRef("pk")).filter(
+        *conditions, **lookups
     )
     return queryset.filter(Exists(annotations))
 
@@ -133,7 +70,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     topic = django_filters.ModelChoiceFilter(
         label="Topic",
-        queryset=Topic.objects.all(),
+        queryset=selectors.topics_shown(),
         to_field_name="slug",
         method="filter_topic",
         empty_label="Any topic",
@@ -162,7 +99,7 @@ class ArticleFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = Article.objects.published().order_by(*ORDERINGS["newest"])
+            queryset = selectors.published_articles().order_by(*ORDERINGS["newest"])
         super().__init__(data, queryset=queryset, **kwargs)
 
     def filter_search(self, queryset, name, value):
@@ -181,12 +118,11 @@ class ArticleFilter(django_filters.FilterSet):
         )
 
     def filter_topic(self, queryset, name, value):
-        return articles_on_topic(queryset, value.slug)
+        return queryset.filter(publishedtopic__topic=value)
 
     def filter_source_kind(self, queryset, name, value):
-        return _with_published_annotation(
-            queryset, kind__in=Annotation.SPEAKER_KINDS, source__kind=value
-        )
+        sources = PublishedSource.objects.filter(edition=OuterRef("pk"), kind=value)
+        return queryset.filter(Exists(sources))
 
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])
@@ -202,13 +138,19 @@ class QuoteFilter(django_filters.FilterSet):
         choices=[(kind.value, kind.label) for kind in Annotation.SPEAKER_KINDS]
     )
     source_kind = django_filters.ChoiceFilter(
-        field_name="source__kind", choices=Source.Kind.choices
+        choices=Source.Kind.choices, method="filter_source_kind"
     )
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = annotations_in_snapshots().quotes().order_by(*QUOTE_ORDER)
+            queryset = selectors.published_quotes()
         super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_source_kind(self, queryset, name, value):
+        sources = PublishedSource.objects.filter(
+            edition=OuterRef("edition"), source=OuterRef("source"), kind=value
+        )
+        return queryset.filter(Exists(sources))
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -218,18 +160,8 @@ class PersonFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = people_in_published_stories()
+            queryset = selectors.people_shown().order_by("name", "pk")
         super().__init__(data, queryset=queryset, **kwargs)
 
     def filter_search(self, queryset, name, value):
         return queryset.matching(value)
-
-
-def people_in_published_stories():
-    """People quoted, mentioned or bylined in a live article: none known only to drafts."""
-    annotations = annotations_in_snapshots()
-    return Person.objects.filter(
-        Q(pk__in=annotations.values("speaker"))
-        | Q(pk__in=annotations.values("mentioned_person"))
-        | Q(pk__in=Article.objects.published().values("bylines"))
-    ).order_by("name", "pk")

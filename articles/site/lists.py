@@ -1,12 +1,11 @@
-"""The article list and search, and topic pages: live articles only, as they were published."""
+"""The article list and search, and topic pages: the published edition only."""
 
 from django.core.paginator import Paginator
-from django.db.models.fields.json import KT
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from articles.models import Article, Topic
-from articles.site.filters import ORDERINGS, ArticleFilter, articles_on_topic
+from articles.publishing import selectors
+from articles.site.filters import ArticleFilter
 
 PER_PAGE = 20
 FILTERS_NOT_ORDERING = [name for name in ArticleFilter.base_filters if name != "ordering"]
@@ -27,7 +26,7 @@ def page_query(request, number: int) -> str:
 @require_safe
 def article_list(request):
     filterset = ArticleFilter(request.GET)
-    articles = filterset.qs if filterset.is_valid() else Article.objects.none()
+    articles = filterset.qs if filterset.is_valid() else selectors.published_articles().none()
     page = page_of(request, _teasers(articles))
     context = {
         "form": filterset.form,
@@ -40,19 +39,15 @@ def article_list(request):
 
 @require_safe
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.published().order_by(*ORDERINGS["newest"])
-    page = page_of(request, _teasers(articles_on_topic(articles, topic.slug)))
+    topic = selectors.public_topic(slug)
+    page = page_of(request, _teasers(selectors.articles_under_topic(topic)))
     context = {"topic": topic, "page": page, "page_links": _page_links(request, page)}
     return render(request, "articles/topic_detail.html", context)
 
 
 def _teasers(articles):
-    """What a teaser shows, read from the published snapshot rather than the working copy."""
-    return articles.annotate(
-        live_headline=KT("published_snapshot__headline"),
-        live_dek=KT("published_snapshot__dek"),
-    ).only("slug", "published_at")
+    """Only what a teaser shows, not each story's body."""
+    return articles.only("slug", "headline", "dek", "published_at")
 
 
 def _page_links(request, page) -> dict:

@@ -1,6 +1,6 @@
 """What machines read about a story: schema.org NewsArticle JSON-LD and social-card tags.
 
-Built from the published snapshot, like the page itself, so nothing unpublished is described.
+Built from the published edition, like the page itself, so nothing unpublished is described.
 """
 
 from django.conf import settings

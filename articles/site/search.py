@@ -1,15 +1,16 @@
-"""Full-text search of what readers see: the published snapshot's headline, dek and text.
+"""Full-text search of what readers see: the published edition's headline, dek and text.
 
-Both databases keep a table ``articles_search`` of each article's snapshot words, which
-triggers on ``articles_article`` keep in step (migration 0006). On PostgreSQL it holds the
-snapshot's weighted tsvector (headline A, dek B, text C) under a GIN index, matched with
-``websearch_to_tsquery`` and ranked with ``ts_rank_cd``. On SQLite it is an FTS5 table matched
-with the reader's words, each quoted so that no input is read as FTS5 syntax, and ranked with
-``bm25``. Where that table or its triggers are missing (a SQLite built without FTS5, or a
-migration that rebuilt the articles table) search falls back to case-insensitive substring
-matching and says so once in the log.
+Both databases keep a table ``articles_search`` of each published article's words, which
+triggers on ``articles_publishedarticle`` keep in step (migrations 0006 and 0007). On
+PostgreSQL it holds the edition's weighted tsvector (headline A, dek B, text C) under a GIN
+index, matched with ``websearch_to_tsquery`` and ranked with ``ts_rank_cd``. On SQLite it is an
+FTS5 table matched with the reader's words, each quoted so that no input is read as FTS5
+syntax, and ranked with ``bm25``. Where that table or its triggers are missing (a SQLite built
+without FTS5, or a migration that rebuilt the published articles table) search falls back to
+case-insensitive substring matching and says so once in the log.
 
-Only the snapshot is searched, never the working copy, which may hold unpublished edits.
+Only the published edition is searched, never the working copy, which may hold unpublished
+edits.
 """
 
 import functools
@@ -18,13 +19,12 @@ import re
 
 from django.db import NotSupportedError, OperationalError, connections
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
-from django.db.models.fields.json import KT
 
 logger = logging.getLogger(__name__)
 
 RANK = "search_rank"
 MAX_WORDS = 10
-SNAPSHOT_KEYS = ("headline", "dek", "text")
+SEARCHED_FIELDS = ("headline", "dek", "text")
 POSTGRESQL_QUERY = "websearch_to_tsquery('english', %s)"
 # bm25 weights of the headline, dek and text columns: a headline match counts most.
 SQLITE_RANK = "bm25(articles_search, 10.0, 4.0, 1.0)"
@@ -48,7 +48,7 @@ def articles_matching(queryset, terms: str):
     if connection.vendor == "postgresql" or (
         connection.vendor == "sqlite" and sqlite_index_ready(connection)
     ):
-        return queryset.filter(SnapshotMatches(terms)).alias(**{RANK: SnapshotRank(terms)})
+        return queryset.filter(EditionMatches(terms)).alias(**{RANK: EditionRank(terms)})
     return articles_containing(queryset, terms)
 
 
@@ -83,7 +83,7 @@ def _sqlite_index_ready(alias: str, database_name: str) -> bool:
         logger.warning(
             "Article search falls back to substring matching, unranked: %s missing from the "
             "database. SQLite without FTS5 has none; after a migration that rebuilt "
-            "articles_article, run search_index_create of migration 0006 again.",
+            "articles_publishedarticle, run search_index_create of migration 0007 again.",
             ", ".join(missing),
         )
         return False
@@ -101,7 +101,7 @@ def fts5_query(terms: str) -> str:
     return " ".join('"{}"'.format(word.replace('"', '""')) for word in words[:MAX_WORDS])
 
 
-class _SnapshotSearch(Func):
+class _EditionSearch(Func):
     """An expression over an article and the reader's terms, in the SQL of each database."""
 
     def __init__(self, terms: str):
@@ -112,12 +112,12 @@ class _SnapshotSearch(Func):
         raise NotSupportedError("Full-text search needs SQLite or PostgreSQL.")
 
     def _pk(self, compiler) -> str:
-        """The article's id column, under the table alias of this query."""
+        """The published article's id column (its article's id), under this query's alias."""
         sql, _ = compiler.compile(self.get_source_expressions()[0])
         return sql
 
 
-class SnapshotMatches(_SnapshotSearch):
+class EditionMatches(_EditionSearch):
     """True when the article's published words match every word of the terms."""
 
     output_field = BooleanField()
@@ -140,7 +140,7 @@ class SnapshotMatches(_SnapshotSearch):
         return sql, (query,)
 
 
-class SnapshotRank(_SnapshotSearch):
+class EditionRank(_EditionSearch):
     """How well the article's published words match the terms: higher is better."""
 
     output_field = FloatField()
@@ -175,13 +175,10 @@ def articles_containing(queryset, terms: str):
     Case-insensitive substring matching, unranked: the search where there is no full-text
     index, and the baseline ``bench/search.py`` measures it against.
     """
-    queryset = queryset.alias(
-        **{f"searched_{key}": KT(f"published_snapshot__{key}") for key in SNAPSHOT_KEYS},
-        **{RANK: Value(0.0, output_field=FloatField())},
-    )
+    queryset = queryset.alias(**{RANK: Value(0.0, output_field=FloatField())})
     for word in terms.split():
         matches = Q()
-        for key in SNAPSHOT_KEYS:
-            matches |= Q(**{f"searched_{key}__icontains": word})
+        for name in SEARCHED_FIELDS:
+            matches |= Q(**{f"{name}__icontains": word})
         queryset = queryset.filter(matches)
     return queryset

@@ -4,12 +4,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models.fields.json import KT
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.publishing import selectors
 from articles.site import sitemaps
 
 NEWS_WINDOW = datetime.timedelta(days=2)
@@ -26,10 +25,9 @@ def sitemap(request):
 def news_sitemap(request):
     """Stories first published in the last two days, in Google News' sitemap format."""
     articles = (
-        Article.objects.published()
+        selectors.published_articles()
         .filter(first_published_at__gte=timezone.now() - NEWS_WINDOW)
-        .only("slug", "first_published_at")
-        .annotate(story_headline=KT("published_snapshot__headline"))[:NEWS_LIMIT]
+        .only("slug", "headline", "first_published_at")[:NEWS_LIMIT]
     )
     context = {
         "publication_name": settings.NEWSROOM_NAME,
@@ -38,7 +36,7 @@ def news_sitemap(request):
             {
                 "location": request.build_absolute_uri(article.get_absolute_url()),
                 "published_at": article.first_published_at.replace(microsecond=0).isoformat(),
-                "title": article.story_headline,
+                "title": article.headline,
             }
             for article in articles
         ],

@@ -1,39 +1,46 @@
-"""Public article pages: read only through ``Article.objects.published()``."""
+"""Public article pages: readers get the published edition, through ``publishing.selectors``.
+
+Staff who may change articles can also read a working copy (a draft, or ``?working=1`` on a
+live story); that path is theirs alone and the page cache never stores it.
+"""
 
 import json
 
-from django.db.models.fields.json import KT
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from articles.annotations import w3c
-from articles.models import Article, Correction, PreviewLink
-from articles.publishing import edition
+from articles.models import Article, PreviewLink
+from articles.publishing import selectors, story
 from articles.site import metadata
 
 
 def home(request):
-    articles = (
-        Article.objects.published()
-        .annotate(
-            live_headline=KT("published_snapshot__headline"),
-            live_dek=KT("published_snapshot__dek"),
-        )
-        .only("slug", "published_at")[:20]
-    )
+    articles = selectors.published_articles().only(
+        "slug", "headline", "dek", "published_at", "first_published_at"
+    )[:20]
     return render(request, "articles/home.html", {"articles": articles})
 
 
 def article_detail(request, slug):
     """A live article as it was published; staff may also read the working copy of any."""
-    if _is_staff_reader(request):
-        article = get_object_or_404(Article, slug=slug)
-        if not article.is_live or request.GET.get("working") == "1":
-            return _article_page(request, article, edition.snapshot_build(article), True)
-    else:
-        article = get_object_or_404(Article.objects.published(), slug=slug)
-    return _article_page(request, article, article.published_snapshot, False)
+    edition = selectors.published_articles().filter(slug=slug).first()
+    staff = _is_staff_reader(request)
+    if staff and (edition is None or request.GET.get("working") == "1"):
+        article = Article.objects.filter(slug=slug).first() or (edition and edition.article)
+        if article is not None:
+            return _article_page(request, article, story.story_build(article), is_preview=True)
+    if edition is None:
+        return _redirect_or_404(slug)
+    return _article_page(
+        request,
+        edition,
+        selectors.story_of(edition),
+        is_preview=False,
+        corrections=selectors.corrections_of(edition),
+        working_copy_changed=staff and edition.article.has_unpublished_changes,
+    )
 
 
 @never_cache
@@ -42,21 +49,58 @@ def article_preview(request, token):
     link = PreviewLink.objects.valid().select_related("article").filter(token=token).first()
     if link is None:
         raise Http404("This preview link has expired or been revoked.")
-    story = edition.snapshot_build(link.article)
-    response = _article_page(request, link.article, story, is_preview=True)
+    response = _article_page(
+        request, link.article, story.story_build(link.article), is_preview=True
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
 def corrections_log(request):
-    corrections = Correction.objects.filter(article__in=Article.objects.published()).select_related(
-        "article"
-    )[:200]
-    return render(request, "articles/corrections.html", {"corrections": corrections})
+    return render(
+        request, "articles/corrections.html", {"corrections": selectors.corrections_log()}
+    )
 
 
-def _article_page(request, article, story, is_preview):
-    corrections = list(article.corrections.order_by("published_at"))
+def article_annotations(request, slug):
+    """The W3C collection: published annotations for readers, all of the working copy for staff."""
+    edition = selectors.published_articles().filter(slug=slug).first()
+    staff = request.user.is_staff and request.user.has_perm("articles.view_annotation")
+    if staff:
+        article = Article.objects.filter(slug=slug).first() or (edition and edition.article)
+        if article is None:
+            raise Http404(selectors.NOT_FOUND)
+        annotations = article.annotations.in_reading_order().select_related(*w3c.RELATIONS)
+        document = w3c.collection(
+            article, annotations, request.build_absolute_uri, article.headline
+        )
+    else:
+        if edition is None:
+            raise Http404(selectors.NOT_FOUND)
+        document = w3c.collection(
+            edition,
+            selectors.annotations_of(edition),
+            request.build_absolute_uri,
+            edition.headline,
+        )
+    return HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2), content_type=w3c.MEDIA_TYPE
+    )
+
+
+def _redirect_or_404(slug):
+    """An address a story was published under before: to where it is now, for good."""
+    address = selectors.current_address(slug)
+    if address is None:
+        raise Http404(selectors.NOT_FOUND)
+    return HttpResponsePermanentRedirect(address)
+
+
+def _article_page(
+    request, article, story, is_preview, corrections=None, working_copy_changed=False
+):
+    if corrections is None:
+        corrections = list(article.corrections.order_by("published_at")) if article.pk else []
     absolute = request.build_absolute_uri
     context = {
         "article": article,
@@ -65,33 +109,10 @@ def _article_page(request, article, story, is_preview):
         "structured_data": metadata.news_article(absolute, article, story, corrections),
         "card": metadata.social_card(absolute, article, story),
         "is_preview": is_preview,
+        "working_copy_changed": working_copy_changed,
     }
     return render(request, "articles/article_detail.html", context)
 
 
 def _is_staff_reader(request) -> bool:
     return request.user.is_staff and request.user.has_perm("articles.change_article")
-
-
-def article_annotations(request, slug):
-    """The W3C collection: public annotations for readers, all of them for staff."""
-    staff = request.user.is_staff and request.user.has_perm("articles.view_annotation")
-    article = _readable_article(request, slug)
-    if staff:
-        headline = article.headline
-        annotations = article.annotations.in_reading_order().select_related(*w3c.RELATIONS)
-    else:
-        headline = article.published_snapshot["headline"]
-        annotations = edition.published_annotations(article)
-    document = w3c.collection(article, annotations, request.build_absolute_uri, headline)
-    return HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=2),
-        content_type=w3c.MEDIA_TYPE,
-    )
-
-
-def _readable_article(request, slug):
-    """Readers see live articles; staff who may change articles also see the others."""
-    if _is_staff_reader(request):
-        return get_object_or_404(Article, slug=slug)
-    return get_object_or_404(Article.objects.published(), slug=slug)

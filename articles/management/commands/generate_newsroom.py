@@ -3,8 +3,8 @@
 People hold positions at organisations; articles of 600 to 900 words carry quotes and
 paraphrases (speaker, source, the position held that day), mentions, claims and notes. Rows are
 written with ``bulk_create``; every span is checked against the body's plain text before it is
-written, and every article is published with the snapshot ``edition.snapshot_build`` renders,
-the one readers see.
+written, and every article is published by the published edition's writer from a revision of
+it, as a publisher's click would.
 """
 
 import datetime
@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from articles.annotations import anchoring
 from articles.data import foote
+from articles.editorial.revisions import revision_record
 from articles.models import Annotation, Article, Source, Topic
 from articles.publishing import edition
 from articles.sanitizing import sanitize_body
@@ -103,7 +104,7 @@ FOOTE_WEIGHT = 5  # the Foote story's people are quoted and mentioned this much 
 FIRST_DAY = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 DAYS = 5 * 365
 PUBLICATION_FIELDS = (
-    "published_snapshot", "live", "status", "published_at", "first_published_at",
+    "published_revision", "live", "status", "published_at", "first_published_at",
     "status_changed_at", "has_unpublished_changes", "updated_at",
 )  # fmt: skip
 JUSTIFICATION = (
@@ -129,10 +130,8 @@ class Command(BaseCommand):
         "Generate a synthetic newsroom (people, positions, organisations, sources, topics and "
         "published articles with annotations), the same for the same --seed, for benchmarks. "
         "Loads the Foote story first. Refuses a database that holds other articles unless "
-        "--force. Rows are bulk-created: no django-reversion revisions or review log entries "
-        "are written, so synthetic articles have no published revision (their annotations.jsonld "
-        "is empty and a renamed person does not re-render them); each is published with the "
-        "snapshot edition.snapshot_build renders."
+        "--force. Rows are bulk-created and no review log entries are written; each article "
+        "gets one revision and is published from it by the published edition's writer."
     )
 
     def add_arguments(self, parser):
@@ -314,10 +313,11 @@ class Generator:
         now = timezone.now()
         for plan in plans:
             article = plan.article
-            article.published_snapshot = edition.snapshot_build(article)
+            article.published_revision = revision_record(article=article, comment="Published.")
             article.live, article.status = True, Article.Status.PUBLISHED
             article.published_at = article.first_published_at = plan.published_at
             article.status_changed_at, article.updated_at = plan.published_at, now
+            edition.edition_publish(article=article)
         Article.objects.bulk_update(
             [plan.article for plan in plans],
             PUBLICATION_FIELDS,

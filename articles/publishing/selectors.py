@@ -1,0 +1,319 @@
+"""What readers may see, read from the published edition: the one door of every public path.
+
+Pages, lists, search, filters, feeds, sitemaps, the JSON API, JSON-LD and the W3C collection
+read through these functions and nothing else. They never touch the working copy's words: a
+person, organisation or topic is public only while a published story shows it, and its page is
+then built from its own record (a shared record, re-rendered into stories when it changes).
+"""
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+
+from articles.models import (
+    Annotation,
+    Correction,
+    PublishedAnnotation,
+    PublishedArticle,
+    PublishedByline,
+    PublishedSource,
+    PublishedTopic,
+    RetiredSlug,
+    Topic,
+)
+from articles.publishing.story import derived
+from people.models import Organization, Person, Position
+
+# Related records a published annotation shows: its links but the position and source, whose
+# published words it carries itself.
+SHOWN_LINKS = (
+    "speaker",
+    "speaker_organization",
+    "mentioned_person",
+    "mentioned_organization",
+    "mentioned_place",
+)
+NOT_FOUND = "No published story has this address."
+
+
+def published_articles():
+    """Every article on the site, newest first."""
+    return PublishedArticle.objects.order_by("-published_at", "-pk")
+
+
+def with_bylines_and_topics(editions):
+    """Editions with their bylines and topics read in two queries, however many they are."""
+    return editions.prefetch_related(
+        Prefetch(
+            "publishedbyline_set",
+            queryset=PublishedByline.objects.select_related("person"),
+            to_attr="byline_rows",
+        ),
+        Prefetch("publishedtopic_set", to_attr="topic_rows"),
+    )
+
+
+def edition_at(slug: str) -> PublishedArticle:
+    """The published article at this address, or 404."""
+    return get_object_or_404(PublishedArticle, slug=slug)
+
+
+def current_address(retired_slug: str) -> str | None:
+    """Where an article published under ``retired_slug`` is now, while it is published."""
+    retired = (
+        RetiredSlug.objects.filter(slug=retired_slug, article__edition__isnull=False)
+        .values_list("article__edition__slug", flat=True)
+        .first()
+    )
+    return PublishedArticle(slug=retired).get_absolute_url() if retired else None
+
+
+def story_of(edition: PublishedArticle) -> dict:
+    """The published story as its page shows it: the same dict the working copy renders to."""
+    bylines = edition.publishedbyline_set.select_related("person")
+    return {
+        "slug": edition.slug,
+        "headline": edition.headline,
+        "dek": edition.dek,
+        "body_html": edition.body_html,
+        "text": edition.text,
+        "lead_image": _lead_image(edition),
+        "bylines": [_byline(row) for row in bylines],
+        "topics": [_topic(row) for row in edition.publishedtopic_set.all()],
+        "sources": [_source(row) for row in edition.sources.all()],
+        **derived([entry_of(row) for row in annotations_of(edition)]),
+    }
+
+
+def summary_of(edition: PublishedArticle) -> dict:
+    """What a list item says of a story: from ``with_bylines_and_topics`` editions."""
+    return {
+        "headline": edition.headline,
+        "dek": edition.dek,
+        "bylines": [_byline(row) for row in edition.byline_rows],
+        "topics": [_topic(row) for row in edition.topic_rows],
+    }
+
+
+def annotations_of(edition: PublishedArticle):
+    """The published annotations of a story, in reading order, with the records they show."""
+    return edition.annotations.select_related(*SHOWN_LINKS).order_by("start", "-end", "pk")
+
+
+def corrections_of(edition: PublishedArticle) -> list[Correction]:
+    return list(Correction.objects.filter(article_id=edition.pk).order_by("published_at", "pk"))
+
+
+def corrections_log(limit: int = 200):
+    """Corrections to published stories, newest first, each with its story's published words."""
+    headlines = PublishedArticle.objects.filter(pk=OuterRef("article_id"))
+    return (
+        Correction.objects.filter(article__edition__isnull=False)
+        .annotate(
+            story_headline=headlines.values("headline")[:1],
+            story_slug=headlines.values("slug")[:1],
+        )
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def last_corrected():
+    """Editions annotated with the time of their latest correction (None without one)."""
+    return published_articles().annotate(
+        last_correction_at=Max("article__corrections__published_at")
+    )
+
+
+# People, organisations and topics: public while a published story shows them.
+
+
+def people_shown():
+    """People quoted, mentioned or bylined in a published story."""
+    return Person.objects.filter(
+        Q(Exists(PublishedAnnotation.objects.filter(speaker=OuterRef("pk"))))
+        | Q(Exists(PublishedAnnotation.objects.filter(mentioned_person=OuterRef("pk"))))
+        | Q(Exists(PublishedByline.objects.filter(person=OuterRef("pk"))))
+    )
+
+
+def organizations_shown():
+    """Organisations a published story quotes, mentions or names as a speaker's employer."""
+    return Organization.objects.filter(
+        Q(Exists(PublishedAnnotation.objects.filter(speaker_organization=OuterRef("pk"))))
+        | Q(Exists(PublishedAnnotation.objects.filter(mentioned_organization=OuterRef("pk"))))
+        | Q(Exists(PublishedAnnotation.objects.filter(position__organization=OuterRef("pk"))))
+    )
+
+
+def topics_shown():
+    """Topics a published story is filed under."""
+    return Topic.objects.filter(Exists(PublishedTopic.objects.filter(topic=OuterRef("pk"))))
+
+
+def positions_shown():
+    """A public person's positions, but those only unpublished stories name.
+
+    A position a draft names and no published story does may be the news itself (a nomination,
+    a resignation): it waits for its story. Positions no story names are the person's record.
+    """
+    named_by_draft = Annotation.objects.filter(position=OuterRef("pk"))
+    published = PublishedAnnotation.objects.filter(position=OuterRef("pk"))
+    return Position.objects.exclude(
+        Q(Exists(named_by_draft)) & ~Q(Exists(published))
+    ).select_related("person", "organization")
+
+
+def public_person(slug: str) -> Person:
+    return _public(people_shown(), slug)
+
+
+def public_organization(slug: str) -> Organization:
+    return _public(organizations_shown().select_related("part_of"), slug)
+
+
+def public_topic(slug: str) -> Topic:
+    return _public(topics_shown(), slug)
+
+
+def _public(queryset, slug):
+    found = queryset.filter(slug=slug).first()
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+# Quotes and the stories that show someone.
+
+
+def published_quotes():
+    """Published quotes and paraphrases, newest story first, in reading order within one."""
+    return PublishedAnnotation.objects.filter(kind__in=Annotation.SPEAKER_KINDS).order_by(
+        "-edition__published_at", "edition_id", "start", "pk"
+    )
+
+
+def with_stories(quotes):
+    """Quotes with what ``quote_with_story`` reads, in one query."""
+    return quotes.select_related("edition", *SHOWN_LINKS)
+
+
+def quote_with_story(row: PublishedAnnotation) -> dict:
+    """A quote as a page shows it, with its story's address and published headline."""
+    quote = derived([entry_of(row)])["quotes"][0]
+    url = row.edition.get_absolute_url()
+    return {**quote, "article": {"url": url, "headline": row.edition.headline}}
+
+
+def quotes_with_stories(quotes, limit: int) -> list[dict]:
+    return [quote_with_story(row) for row in with_stories(quotes)[:limit]]
+
+
+def quotes_by(person: Person):
+    return published_quotes().filter(speaker=person)
+
+
+def quotes_for(organization: Organization):
+    return published_quotes().filter(speaker_organization=organization)
+
+
+def articles_mentioning(subject_filter: Q, limit: int) -> list[dict]:
+    """Stories whose published mentions match ``subject_filter``, newest first."""
+    mentions = PublishedAnnotation.objects.filter(
+        subject_filter, edition=OuterRef("pk"), kind=Annotation.Kind.MENTION
+    )
+    editions = published_articles().filter(Exists(mentions)).only("slug", "headline")[:limit]
+    return [{"url": e.get_absolute_url(), "headline": e.headline} for e in editions]
+
+
+def articles_showing_person(person: Person):
+    """Stories that quote or mention ``person`` as published."""
+    shown = PublishedAnnotation.objects.filter(
+        Q(speaker=person) | Q(mentioned_person=person), edition=OuterRef("pk")
+    )
+    return published_articles().filter(Exists(shown))
+
+
+def articles_under_topic(topic: Topic):
+    """Stories published under ``topic``."""
+    filed = PublishedTopic.objects.filter(topic=topic, edition=OuterRef("pk"))
+    return published_articles().filter(Exists(filed))
+
+
+def sources_by_id(edition_ids) -> dict:
+    """The published sources of these stories: {(edition id, source id): source dict}."""
+    rows = PublishedSource.objects.filter(edition_id__in=edition_ids)
+    return {(row.edition_id, row.source_id): _source(row) for row in rows}
+
+
+# Rows back into the story's dicts.
+
+
+def entry_of(row: PublishedAnnotation) -> dict:
+    """A published annotation as ``story.derived`` reads it, the shape the working copy renders."""
+    subject = row.mentioned_person or row.mentioned_organization
+    return {
+        "id": row.annotation_id,
+        "kind": row.kind,
+        "number": row.number,
+        "exact": row.exact,
+        "prefix": row.prefix,
+        "suffix": row.suffix,
+        "start": row.start,
+        "end": row.end,
+        "speaker_name": row.speaker_name,
+        "speaker_description": row.speaker_description,
+        "speaker_url": row.speaker.get_absolute_url() if row.speaker_id else "",
+        "speaker_organization_url": (
+            row.speaker_organization.get_absolute_url() if row.speaker_organization_id else ""
+        ),
+        "position_title": row.position_title,
+        "position_organization": row.position_organization,
+        "source_title": row.source_title,
+        "subject": (
+            {
+                "type": "Person" if row.mentioned_person_id else "Organization",
+                "name": subject.name,
+                "url": subject.get_absolute_url(),
+            }
+            if subject
+            else None
+        ),
+        "place_name": row.mentioned_place.name if row.mentioned_place_id else "",
+        **{f"{name}_id": getattr(row, f"{name}_id") for name in Annotation.LINKS},
+    }
+
+
+def _byline(row: PublishedByline) -> dict:
+    return {"name": row.name, "url": row.person.get_absolute_url(), "person_id": row.person_id}
+
+
+def _topic(row: PublishedTopic) -> dict:
+    return {"name": row.name, "slug": row.slug, "topic_id": row.topic_id}
+
+
+def _source(row: PublishedSource) -> dict:
+    return {
+        "id": row.source_id,
+        "kind": row.kind,
+        "kind_label": row.kind_label,
+        "title": row.title,
+        "url": row.url,
+        "publisher": row.publisher,
+        "date": row.date.isoformat() if row.date else "",
+        "date_label": date_format(row.date, "j F Y") if row.date else "",
+        "anonymous": row.anonymous,
+        "justification": row.justification,
+    }
+
+
+def _lead_image(edition: PublishedArticle) -> dict | None:
+    if not edition.lead_image:
+        return None
+    return {
+        "name": edition.lead_image,
+        "url": edition.lead_image_url,
+        "alt": edition.lead_image_alt,
+        "caption": edition.lead_image_caption,
+        "credit": edition.lead_image_credit,
+    }
