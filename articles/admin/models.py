@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as delete_selected_confirmed
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -8,7 +11,7 @@ from articles.admin.forms import AnnotationForm, ArticleForm
 from articles.admin.revisions import revision_urls
 from articles.admin.workflow import workflow_urls
 from articles.editorial import workflow
-from articles.editorial.permissions import can_annotate, can_edit_article
+from articles.editorial.permissions import can_annotate, can_edit_article, deletion_refusal
 from articles.editorial.queue import review_queue
 from articles.editorial.revisions import revision_record
 from articles.models import (
@@ -73,6 +76,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["bylines", "topics"]
     date_hierarchy = "published_at"
+    actions = ["delete_selected"]
     readonly_fields = [
         "status",
         "created_at",
@@ -129,7 +133,40 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_edit_article(request.user, obj))
+        if obj is None:
+            return allowed
+        return allowed and can_edit_article(request.user, obj) and not deletion_refusal(obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # The change form offers no delete button for a live or scheduled article, but an old
+        # link or a typed address still leads here: say why and what to do, not a bare 403.
+        article = self.get_object(request, unquote(object_id))
+        reason = article and self._deletion_refused(request, article)
+        if reason:
+            self.message_user(request, reason, messages.ERROR)
+            return redirect("admin:articles_article_change", article.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(permissions=["delete"], description=delete_selected_confirmed.short_description)
+    def delete_selected(self, request, queryset):
+        # All or nothing: deleting only part of what was confirmed is easy to miss, and the
+        # confirmation page would have listed articles that then stay.
+        kept = [article for article in queryset if deletion_refusal(article)]
+        if not kept:
+            return delete_selected_confirmed(self, request, queryset)
+        names = ", ".join(f"“{article}”" for article in kept)
+        if len(kept) == 1:
+            refusal = (
+                f"Nothing was deleted: {names} is published or scheduled. Unpublish it (or "
+                "cancel its schedule) first, or leave it out of the selection."
+            )
+        else:
+            refusal = (
+                f"Nothing was deleted: {names} are published or scheduled. Unpublish them (or "
+                "cancel their schedules) first, or leave them out of the selection."
+            )
+        self.message_user(request, refusal, messages.ERROR)
+        return None
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -154,15 +191,25 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            buttons = workflow.transition_buttons(obj, request.user)
             context.update(
                 can_annotate=can_annotate(request.user, obj, "add"),
-                transitions=workflow.allowed_transitions(obj, request.user),
+                transition_buttons=buttons,
+                transitions=[button.action for button in buttons],
                 review_log=obj.review_log.select_related("actor"),
                 annotations=obj.annotations.select_related(*Annotation.LINKS).in_reading_order(),
                 preview_links=obj.preview_links.valid(),
                 can_share=request.user.has_perm("articles.add_previewlink"),
+                deletion_refused=self._deletion_refused(request, obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _deletion_refused(self, request, article):
+        """Why this article cannot be deleted, for a user who could otherwise delete it."""
+        may_delete = super().has_delete_permission(request, article)
+        if may_delete and can_edit_article(request.user, article):
+            return deletion_refusal(article)
+        return None
 
     @admin.display(description="page")
     def view_on_site_link(self, article):

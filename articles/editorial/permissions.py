@@ -31,3 +31,20 @@ def can_annotate(user, article: Article, action: str = "change") -> bool:
     if not (user.is_active and user.is_staff and user.has_perm(f"articles.{action}_annotation")):
         return False
     return user.has_perm("articles.review_article") or can_edit_article(user, article)
+
+
+def deletion_refusal(article: Article) -> str | None:
+    """Why nobody, superusers included, may delete ``article`` now; ``None`` when it may go.
+
+    Publishing and scheduling are decisions to show an article to readers, and only the
+    workflow undoes them: unpublishing is logged, withdraws the published pages and purges the
+    caches, where a delete would pull the article from under its readers in passing.
+    """
+    if article.live:
+        return (
+            "A published article cannot be deleted. Unpublish it first; its pages then leave "
+            "the site."
+        )
+    if article.status == Article.Status.SCHEDULED:
+        return "A scheduled article cannot be deleted. Cancel its schedule first."
+    return None
