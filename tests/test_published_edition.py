@@ -1,0 +1,121 @@
+"""The published edition: what publishing writes, and what it never copies."""
+
+import json
+
+import pytest
+
+from articles.editorial import workflow
+from articles.models import Annotation, Article, PublishedArticle, Source
+from people.models import Person
+from tests.conftest import FOOTE_SLUG, publish_again
+
+ARTICLE_URL = f"/articles/{FOOTE_SLUG}/"
+PUBLIC_URLS = [
+    ARTICLE_URL,
+    f"{ARTICLE_URL}annotations.jsonld",
+    f"/api/articles/{FOOTE_SLUG}/",
+    "/api/quotes/",
+    "/api/people/",
+    "/sitemap.xml",
+]
+
+
+def anonymous_quote_by(article, person) -> Annotation:
+    """A quote whose named speaker the story grants anonymity."""
+    exact = "inhumane"
+    source = Source.objects.create(
+        kind=Source.Kind.ANONYMOUS,
+        title="A senior official",
+        anonymity_justification="The official feared for their post.",
+    )
+    start = article.plain_text.index(exact)
+    return Annotation.objects.create(
+        article=article,
+        kind="quote",
+        exact=exact,
+        start=start,
+        end=start + len(exact),
+        speaker=person,
+        speaker_description="A senior official",
+        source=source,
+    )
+
+
+def test_the_person_behind_an_anonymous_source_never_reaches_readers(client, foote_story):
+    insider = Person.objects.create(name="Zq Insider", slug="zq-insider")
+    foote_story.annotations.filter(exact="inhumane").delete()
+    anonymous_quote_by(foote_story, insider)
+    foote_story.save()  # marks the live story as having unpublished changes
+    publish_again(foote_story)
+
+    page = client.get(ARTICLE_URL).content.decode()
+    assert "A senior official" in page
+    assert "Why we granted anonymity: The official feared for their post." in page
+    for url in PUBLIC_URLS:
+        body = client.get(url).content.decode()
+        assert "Zq Insider" not in body and "zq-insider" not in body, url
+    assert client.get("/people/zq-insider/").status_code == 404
+    assert client.get("/api/quotes/?speaker=zq-insider").json()["count"] == 0
+
+
+def test_notes_and_claims_are_never_copied(foote_story):
+    foote_story.annotations.filter(kind="quote").update(note="Zq internal note")
+    foote_story.save()  # marks the live story as having unpublished changes
+    publish_again(foote_story)
+    edition = PublishedArticle.objects.get(pk=foote_story.pk)
+    kinds = set(edition.annotations.values_list("kind", flat=True))
+    assert kinds <= {"quote", "paraphrase", "mention"}
+    assert "note" not in {field.name for field in edition.annotations.model._meta.fields}
+    assert foote_story.annotations.filter(kind__in=["claim", "note"]).exists()
+
+
+def test_publishing_under_a_slug_another_live_story_holds_is_refused(foote_story):
+    foote_story.slug = "renamed-in-the-working-copy"
+    foote_story.save()
+    other = Article.objects.create(headline="Another", slug=FOOTE_SLUG, body="<p>Words.</p>")
+    workflow.submit(other, None)
+    workflow.approve(other, None)
+    with pytest.raises(workflow.InvalidTransition, match="belongs to the published story"):
+        workflow.publish(other, None)
+    assert PublishedArticle.objects.get(slug=FOOTE_SLUG).pk == foote_story.pk
+
+
+def test_a_retired_address_returns_to_the_story_that_takes_it_back(client, foote_story):
+    foote_story.slug = "envoy-resigns"
+    foote_story.save()
+    publish_again(foote_story)
+    assert client.get(ARTICLE_URL).status_code == 301
+    foote_story.slug = FOOTE_SLUG
+    foote_story.save()
+    publish_again(foote_story)
+    assert client.get(ARTICLE_URL).status_code == 200
+    response = client.get("/articles/envoy-resigns/")
+    assert (response.status_code, response["Location"]) == (301, ARTICLE_URL)
+
+
+def test_an_unpublished_story_keeps_no_redirect_alive(client, foote_story):
+    foote_story.slug = "envoy-resigns"
+    foote_story.save()
+    publish_again(foote_story)
+    workflow.unpublish(foote_story, None)
+    assert client.get(ARTICLE_URL).status_code == 404
+    assert client.get("/articles/envoy-resigns/").status_code == 404
+
+
+def test_a_person_shown_on_a_live_story_cannot_be_deleted_from_the_admin(admin_client, foote):
+    response = admin_client.post(f"/admin/people/person/{foote.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        response.content.decode()
+    )
+    assert Person.objects.filter(pk=foote.pk).exists()
+
+
+def test_the_published_collection_is_readers_annotations_only(client, foote_story):
+    document = json.loads(client.get(f"{ARTICLE_URL}annotations.jsonld").content)
+    items = document["first"]["items"]
+    assert items and len(items) == document["total"]
+    published = PublishedArticle.objects.get(pk=foote_story.pk).annotations.count()
+    assert len(items) == published < foote_story.annotations.count()
+    motivations = {item["motivation"] for item in items}
+    assert motivations == {"identifying"}
