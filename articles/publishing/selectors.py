@@ -22,7 +22,7 @@ from articles.models import (
     RetiredSlug,
     Topic,
 )
-from articles.publishing.story import derived
+from articles.publishing.story import derived, subject_of
 from people.models import Organization, Person, Position
 
 # Related records a published annotation shows: its links but the position and source, whose
@@ -251,7 +251,6 @@ def sources_by_id(edition_ids) -> dict:
 
 def entry_of(row: PublishedAnnotation) -> dict:
     """A published annotation as ``story.derived`` reads it, the shape the working copy renders."""
-    subject = row.mentioned_person or row.mentioned_organization
     return {
         "id": row.annotation_id,
         "kind": row.kind,
@@ -270,15 +269,7 @@ def entry_of(row: PublishedAnnotation) -> dict:
         "position_title": row.position_title,
         "position_organization": row.position_organization,
         "source_title": row.source_title,
-        "subject": (
-            {
-                "type": "Person" if row.mentioned_person_id else "Organization",
-                "name": subject.name,
-                "url": subject.get_absolute_url(),
-            }
-            if subject
-            else None
-        ),
+        "subject": subject_of(row.mentioned_person or row.mentioned_organization),
         "place_name": row.mentioned_place.name if row.mentioned_place_id else "",
         **{f"{name}_id": getattr(row, f"{name}_id") for name in Annotation.LINKS},
     }

@@ -7,7 +7,6 @@ rendered again from their published revisions (``edition.edition_refresh``).
 
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from articles.models import Article, Correction, Source, Topic
 from articles.publishing.edition import edition_refresh
@@ -41,30 +40,21 @@ def live_articles_linking(instance):
     return Article.objects.filter(query).distinct()
 
 
-@receiver(post_save, sender=Person)
-@receiver(post_save, sender=Organization)
-@receiver(post_save, sender=Position)
-@receiver(post_save, sender=Source)
-@receiver(post_save, sender=Place)
-@receiver(post_save, sender=Topic)
 def refresh_editions(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
     edition_refresh(articles=live_articles_linking(instance))
 
 
-@receiver(post_save, sender=Correction)
-@receiver(post_save, sender=Topic)
-@receiver(post_delete, sender=Topic)
-@receiver(post_save, sender=Person)
-@receiver(post_delete, sender=Person)
-@receiver(post_save, sender=Organization)
-@receiver(post_delete, sender=Organization)
-@receiver(post_save, sender=Position)
-@receiver(post_delete, sender=Position)
-@receiver(post_save, sender=Source)
-@receiver(post_save, sender=Place)
 def forget_cached_pages(sender, raw=False, **kwargs):
-    """What readers see of these shows on many pages: let every cached page go."""
+    """What readers see of these shows on many pages (a person's page shows their bio, which
+    no story holds): let every cached page go."""
     if not raw:
         invalidate_when_committed()
+
+
+for shared in LINKS:
+    post_save.connect(refresh_editions, sender=shared)
+for shown in (*LINKS, Correction):
+    post_save.connect(forget_cached_pages, sender=shown)
+    post_delete.connect(forget_cached_pages, sender=shown)

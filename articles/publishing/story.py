@@ -131,13 +131,14 @@ def _entry(annotation) -> dict:
             position.organization.name if position and position.organization else ""
         ),
         "source_title": annotation.source.title if annotation.source else "",
-        "subject": _subject(subject),
+        "subject": subject_of(subject),
         "place_name": annotation.mentioned_place.name if annotation.mentioned_place else "",
         **links,
     }
 
 
-def _subject(subject) -> dict | None:
+def subject_of(subject) -> dict | None:
+    """A person or organisation an annotation names, as schema.org and links need it."""
     if subject is None:
         return None
     kind = "Person" if isinstance(subject, Person) else "Organization"
