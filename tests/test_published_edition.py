@@ -91,6 +91,8 @@ def test_a_retired_address_returns_to_the_story_that_takes_it_back(client, foote
     assert client.get(ARTICLE_URL).status_code == 200
     response = client.get("/articles/envoy-resigns/")
     assert (response.status_code, response["Location"]) == (301, ARTICLE_URL)
+    response = client.get("/articles/envoy-resigns/annotations.jsonld")
+    assert response["Location"] == f"{ARTICLE_URL}annotations.jsonld"
 
 
 def test_an_unpublished_story_keeps_no_redirect_alive(client, foote_story):

@@ -65,35 +65,30 @@ def corrections_log(request):
 def article_annotations(request, slug):
     """The W3C collection: published annotations for readers, all of the working copy for staff."""
     edition = selectors.published_articles().filter(slug=slug).first()
-    staff = request.user.is_staff and request.user.has_perm("articles.view_annotation")
-    if staff:
+    if request.user.is_staff and request.user.has_perm("articles.view_annotation"):
         article = Article.objects.filter(slug=slug).first() or (edition and edition.article)
         if article is None:
             raise Http404(selectors.NOT_FOUND)
         annotations = article.annotations.in_reading_order().select_related(*w3c.RELATIONS)
-        document = w3c.collection(
-            article, annotations, request.build_absolute_uri, article.headline
-        )
-    else:
-        if edition is None:
-            raise Http404(selectors.NOT_FOUND)
-        document = w3c.collection(
-            edition,
-            selectors.annotations_of(edition),
-            request.build_absolute_uri,
-            edition.headline,
-        )
+        return _collection(request, article, annotations, article.headline)
+    if edition is None:
+        return _redirect_or_404(slug, then="annotations.jsonld")
+    return _collection(request, edition, selectors.annotations_of(edition), edition.headline)
+
+
+def _collection(request, article, annotations, headline):
+    document = w3c.collection(article, annotations, request.build_absolute_uri, headline)
     return HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2), content_type=w3c.MEDIA_TYPE
     )
 
 
-def _redirect_or_404(slug):
+def _redirect_or_404(slug, then=""):
     """An address a story was published under before: to where it is now, for good."""
     address = selectors.current_address(slug)
     if address is None:
         raise Http404(selectors.NOT_FOUND)
-    return HttpResponsePermanentRedirect(address)
+    return HttpResponsePermanentRedirect(f"{address}{then}")
 
 
 def _article_page(
