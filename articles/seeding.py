@@ -97,6 +97,8 @@ def _load_positions(people, organizations):
                 "end_date": end_date,
                 "end_precision": end_precision,
                 "end_note": end_note,
+                # The story's positions are all matters of public record.
+                "on_record": True,
             },
         )
     return positions

@@ -20,6 +20,7 @@ class PositionInline(admin.TabularInline):
         "end_date",
         "end_precision",
         "end_note",
+        "on_record",
     ]
 
 
@@ -66,8 +67,8 @@ class PlaceAdmin(admin.ModelAdmin):
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
-    list_display = ["title", "person", "organization", "period", "end_note"]
-    list_filter = ["organization"]
+    list_display = ["title", "person", "organization", "period", "end_note", "on_record"]
+    list_filter = ["organization", "on_record"]
     list_select_related = ["person", "organization"]
     search_fields = ["title", "person__name", "person__aliases", "organization__name"]
     autocomplete_fields = ["person", "organization"]

@@ -151,6 +151,13 @@ class Position(models.Model):
     end_note = models.CharField(
         max_length=100, blank=True, help_text="How it ended, for example “resigned”."
     )
+    on_record = models.BooleanField(
+        "on the public record",
+        default=False,
+        help_text="Shown on the person's public page even when no published story names it. "
+        "Leave unticked for a position that is itself the news (a nomination not yet "
+        "reported): it shows once a published story names it.",
+    )
 
     objects = PositionQuerySet.as_manager()
 

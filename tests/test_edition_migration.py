@@ -1,6 +1,7 @@
 """Upgrading keeps live stories live: migration 0007 turns published snapshots into edition rows."""
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -29,7 +30,51 @@ def executor_leaves():
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
-def test_a_live_snapshot_becomes_published_rows_and_a_draft_stays_out(before_the_edition):
+def publish_revision(apps, article, quote, slug):
+    """The revision that was published, as django-reversion stored it."""
+    Revision = apps.get_model("reversion", "Revision")
+    Version = apps.get_model("reversion", "Version")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    revision = Revision.objects.create(date_created=PUBLISHED_AT, comment="Published.")
+    held = [
+        ("article", article.pk, {"headline": article.headline, "slug": slug}),
+        (
+            "annotation",
+            quote.pk,
+            {
+                "kind": "quote",
+                "exact": quote.exact,
+                "prefix": quote.prefix,
+                "suffix": quote.suffix,
+                "start": quote.start,
+                "end": quote.end,
+                "speaker": quote.speaker_id,
+                "source": quote.source_id,
+                "note": quote.note,
+            },
+        ),
+    ]
+    for model, pk, fields in held:
+        content_type, _ = ContentType.objects.get_or_create(app_label="articles", model=model)
+        Version.objects.create(
+            revision=revision,
+            object_id=str(pk),
+            content_type=content_type,
+            db="default",
+            format="json",
+            serialized_data=json.dumps(
+                [{"model": f"articles.{model}", "pk": pk, "fields": fields}]
+            ),
+            object_repr=str(pk),
+        )
+    apps.get_model("articles", "Article").objects.filter(pk=article.pk).update(
+        published_revision=revision
+    )
+
+
+def test_a_live_snapshot_becomes_published_rows_from_its_published_revision_only(
+    before_the_edition,
+):
     apps = before_the_edition
     Article = apps.get_model("articles", "Article")
     Annotation = apps.get_model("articles", "Annotation")
@@ -105,6 +150,11 @@ def test_a_live_snapshot_becomes_published_rows_and_a_draft_stays_out(before_the
         }
     )
     draft = Article.objects.create(headline="A draft", slug="migrated-draft", body=body)
+    publish_revision(apps, live, quote, slug="migrated-envoy-resigns")
+    # Unpublished since: a new slug and the quote given to someone else in the working copy.
+    nominee = Person.objects.create(name="Zq Secret Nominee", slug="zq-secret-nominee")
+    Article.objects.filter(pk=live.pk).update(slug="zq-unpublished-slug")
+    Annotation.objects.filter(pk=quote.pk).update(speaker=nominee)
 
     apps = migrate(AFTER)
     PublishedArticle = apps.get_model("articles", "PublishedArticle")
@@ -122,3 +172,8 @@ def test_a_live_snapshot_becomes_published_rows_and_a_draft_stays_out(before_the
     assert published_quote.position_title == "Special Envoy"
     assert edition.sources.get().date == datetime.date(2021, 9, 22)
     assert not PublishedArticle.objects.filter(article_id=draft.pk).exists()
+    shown = {
+        published_quote.speaker_id,
+        *edition.publishedbyline_set.values_list("person", flat=True),
+    }
+    assert nominee.pk not in shown

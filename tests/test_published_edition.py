@@ -1,8 +1,10 @@
 """The published edition: what publishing writes, and what it never copies."""
 
+import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from articles.editorial import workflow
 from articles.models import Annotation, Article, PublishedArticle, Source
@@ -121,3 +123,71 @@ def test_the_published_collection_is_readers_annotations_only(client, foote_stor
     assert len(items) == published < foote_story.annotations.count()
     motivations = {item["motivation"] for item in items}
     assert motivations == {"identifying"}
+
+
+def test_a_source_made_public_later_does_not_unmask_a_published_speaker(client, foote_story):
+    insider = Person.objects.create(name="Zq Insider", slug="zq-insider")
+    foote_story.annotations.filter(exact="inhumane").delete()
+    quote = anonymous_quote_by(foote_story, insider)
+    foote_story.save()
+    publish_again(foote_story)
+
+    source = quote.source
+    source.kind, source.title = Source.Kind.INTERVIEW, "Interview with Zq Insider"
+    source.save()  # re-renders the live story with today's shared records
+
+    page = client.get(ARTICLE_URL).content.decode()
+    assert "Zq Insider" not in page
+    assert "A senior official" in page
+    assert client.get("/people/zq-insider/").status_code == 404
+
+
+def test_a_position_only_a_draft_names_stays_off_the_persons_page(client, foote_story, foote):
+    nomination = foote.positions.create(
+        title="Zq Nominee for Ambassador", start_date=datetime.date(2026, 11, 1)
+    )
+    draft = Article.objects.create(
+        headline="Draft", slug="zq-draft", body="<p>Daniel Foote was nominated.</p>"
+    )
+    Annotation.objects.create(
+        article=draft,
+        kind="paraphrase",
+        exact="Daniel Foote was nominated",
+        start=0,
+        end=26,
+        speaker=foote,
+        position=nomination,
+    )
+    page = client.get("/people/daniel-foote/").content.decode()
+    assert "Zq Nominee" not in page
+    assert "U.S. Ambassador to Zambia" in page  # on the public record
+    nomination.on_record = True
+    nomination.save()
+    assert "Zq Nominee" in client.get("/people/daniel-foote/").content.decode()
+
+
+def test_a_story_whose_published_revision_is_gone_keeps_its_page(client, foote_story, foote):
+    Article.objects.filter(pk=foote_story.pk).update(published_revision=None)
+    foote.name = "Daniel L. Foote"
+    foote.save()
+    assert client.get(ARTICLE_URL).status_code == 200
+
+
+def test_staff_reading_a_published_address_get_that_story_not_a_namesake_draft(
+    admin_client, foote_story
+):
+    foote_story.slug = "renamed-in-the-working-copy"
+    foote_story.save()
+    Article.objects.create(headline="Zq namesake draft", slug=FOOTE_SLUG, body="<p>Words.</p>")
+    page = admin_client.get(f"{ARTICLE_URL}?working=1").content.decode()
+    assert "Zq namesake draft" not in page
+    assert foote_story.headline in page
+
+
+def test_a_correction_dated_in_the_future_is_not_shown_before_its_time(client, foote_story):
+    foote_story.corrections.create(
+        text="Zq future correction",
+        published_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    for url in (ARTICLE_URL, "/corrections/"):
+        assert "Zq future correction" not in client.get(url).content.decode(), url

@@ -14,7 +14,7 @@ BUDGETS = {
     "/": 1,
     FOOTE: 6,
     f"{FOOTE}annotations.jsonld": 2,
-    "/people/daniel-foote/": 4,
+    "/people/daniel-foote/": 5,
     "/organizations/us-department-of-state/": 4,
     "/corrections/": 1,
     "/articles/": 3,

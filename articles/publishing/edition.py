@@ -13,6 +13,8 @@ Three moments write it, each inside the caller's transaction:
 Readers' caches are emptied once the transaction commits.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -28,6 +30,8 @@ from articles.models import (
 )
 from articles.publishing.story import story_from_revision
 from newsroom.caching import invalidate_when_committed
+
+logger = logging.getLogger(__name__)
 
 ANNOTATION_ROW_FIELDS = (
     "kind",
@@ -91,18 +95,38 @@ def edition_withdraw(*, article: Article) -> None:
 
 @transaction.atomic
 def edition_refresh(*, articles) -> int:
-    """Render these live articles again from their published revisions; return how many."""
+    """Render these live articles again from their published revisions; return how many.
+
+    A source that was anonymous when the story was published stays anonymous in it, whatever
+    the shared record says now: unmasking someone is a decision to publish, not a side effect.
+    An article whose published revision was deleted keeps its edition as it is, and says so.
+    """
     count = 0
     for article in articles.filter(edition__isnull=False).select_related("published_revision"):
-        _write(article)
+        if article.published_revision is None:
+            logger.warning("“%s” has lost its published revision: not re-rendered.", article)
+            continue
+        anonymous = {
+            row.source_id: row
+            for row in PublishedSource.objects.filter(edition_id=article.pk, anonymous=True)
+        }
+        _write(article, anonymous)
         count += 1
     if count:
         invalidate_when_committed()
     return count
 
 
-def _write(article: Article) -> PublishedArticle:
-    story = story_from_revision(article, article.published_revision)
+def _write(article: Article, anonymous_sources: dict | None = None) -> PublishedArticle:
+    """Write ``article``'s published revision as its edition; ``anonymous_sources`` are the
+    published rows of sources to keep as they were published: anonymous."""
+    anonymous_sources = anonymous_sources or {}
+    story = story_from_revision(
+        article, article.published_revision, anonymous_source_ids=set(anonymous_sources)
+    )
+    for entry in story["annotations"]:
+        if entry["source_id"] in anonymous_sources:
+            entry["source_title"] = anonymous_sources[entry["source_id"]].title
     image = story["lead_image"] or {}
     edition, _ = PublishedArticle.objects.update_or_create(
         article=article,
@@ -134,7 +158,8 @@ def _write(article: Article) -> PublishedArticle:
         for order, t in enumerate(story["topics"])
     )
     PublishedSource.objects.bulk_create(
-        PublishedSource(
+        _kept(anonymous_sources.get(s["id"]), edition, order)
+        or PublishedSource(
             edition=edition,
             source_id=s["id"],
             order=order,
@@ -153,3 +178,11 @@ def _write(article: Article) -> PublishedArticle:
         for entry in story["annotations"]
     )
     return edition
+
+
+def _kept(row: PublishedSource | None, edition, order) -> PublishedSource | None:
+    """A published source row carried over unchanged into the rewritten edition."""
+    if row is None:
+        return None
+    row.pk, row.edition, row.order = None, edition, order
+    return row

@@ -6,10 +6,11 @@ person, organisation or topic is public only while a published story shows it, a
 then built from its own record (a shared record, re-rendered into stories when it changes).
 """
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
+from django.utils.timezone import now
 
 from articles.models import (
     Annotation,
@@ -102,14 +103,19 @@ def annotations_of(edition: PublishedArticle):
 
 
 def corrections_of(edition: PublishedArticle) -> list[Correction]:
-    return list(Correction.objects.filter(article_id=edition.pk).order_by("published_at", "pk"))
+    return list(corrections().filter(article_id=edition.pk).order_by("published_at", "pk"))
+
+
+def corrections():
+    """Corrections readers may see: appended to a published story, and dated by now."""
+    return Correction.objects.filter(article__edition__isnull=False, published_at__lte=now())
 
 
 def corrections_log(limit: int = 200):
     """Corrections to published stories, newest first, each with its story's published words."""
     headlines = PublishedArticle.objects.filter(pk=OuterRef("article_id"))
     return (
-        Correction.objects.filter(article__edition__isnull=False)
+        corrections()
         .annotate(
             story_headline=headlines.values("headline")[:1],
             story_slug=headlines.values("slug")[:1],
@@ -120,8 +126,9 @@ def corrections_log(limit: int = 200):
 
 def last_corrected():
     """Editions annotated with the time of their latest correction (None without one)."""
+    shown = corrections().filter(article_id=OuterRef("pk")).order_by("-published_at")
     return published_articles().annotate(
-        last_correction_at=Max("article__corrections__published_at")
+        last_correction_at=Subquery(shown.values("published_at")[:1])
     )
 
 
@@ -152,16 +159,23 @@ def topics_shown():
 
 
 def positions_shown():
-    """A public person's positions, but those only unpublished stories name.
+    """Positions on the public record, and those a published quote names.
 
-    A position a draft names and no published story does may be the news itself (a nomination,
-    a resignation): it waits for its story. Positions no story names are the person's record.
+    A position may be the news itself (a nomination not yet reported): until an editor marks it
+    on the record, it shows only once a published story names it. Drafts never count.
     """
-    named_by_draft = Annotation.objects.filter(position=OuterRef("pk"))
-    published = PublishedAnnotation.objects.filter(position=OuterRef("pk"))
-    return Position.objects.exclude(
-        Q(Exists(named_by_draft)) & ~Q(Exists(published))
-    ).select_related("person", "organization")
+    named = PublishedAnnotation.objects.filter(position=OuterRef("pk"))
+    return Position.objects.filter(Q(on_record=True) | Q(Exists(named))).select_related(
+        "person", "organization"
+    )
+
+
+def public_organization_ids(organization_ids) -> set:
+    """Which of these organisations have a public page, to link only to those."""
+    ids = {pk for pk in organization_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(organizations_shown().filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def public_person(slug: str) -> Person:

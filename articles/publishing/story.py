@@ -32,18 +32,21 @@ def story_build(article: Article) -> dict:
     return story_of(article, annotations, article.bylines.all(), article.topics.all())
 
 
-def story_from_revision(article: Article, revision) -> dict:
-    """The story as ``revision`` holds it, with today's names and links."""
+def story_from_revision(article: Article, revision, anonymous_source_ids=frozenset()) -> dict:
+    """The story as ``revision`` holds it, with today's names and links.
+
+    Sources in ``anonymous_source_ids`` stay anonymous whatever their records say now.
+    """
     state = revision_state(article, revision)
     frozen = Article(pk=article.pk, **_plain_fields(state.fields))
     annotations = [Annotation(pk=pk, **fields) for pk, fields in state.annotations.items()]
     _attach_related(annotations)
     people = Person.objects.in_bulk(state.fields.get("bylines", []))
     topics = Topic.objects.filter(pk__in=state.fields.get("topics", []))
-    return story_of(frozen, annotations, people.values(), topics)
+    return story_of(frozen, annotations, people.values(), topics, anonymous_source_ids)
 
 
-def story_of(article, annotations, bylines, topics) -> dict:
+def story_of(article, annotations, bylines, topics, anonymous_source_ids=frozenset()) -> dict:
     """The story of ``article`` with these annotations, bylines and topics."""
     public = sorted(
         (a for a in annotations if a.kind in Annotation.PUBLIC_KINDS and not a.is_orphaned),
@@ -53,7 +56,7 @@ def story_of(article, annotations, bylines, topics) -> dict:
     for annotation in public:
         if annotation.kind in Annotation.SPEAKER_KINDS and annotation.source is not None:
             sources.setdefault(annotation.source.pk, annotation.source)
-    entries = numbered([_entry(annotation) for annotation in public])
+    entries = numbered([_entry(annotation, anonymous_source_ids) for annotation in public])
     return {
         "slug": article.slug,
         "headline": article.headline,
@@ -92,13 +95,15 @@ def derived(entries: list[dict]) -> dict:
     }
 
 
-def _entry(annotation) -> dict:
+def _entry(annotation, anonymous_source_ids) -> dict:
     """An annotation as readers may see it: its words, its links and how they read.
 
     Behind an anonymous source the person and their position stay out: readers see how the
     story describes the speaker, and the newsroom's reason for the anonymity.
     """
-    anonymous = annotation.source is not None and annotation.source.is_anonymous
+    anonymous = annotation.source is not None and (
+        annotation.source.is_anonymous or annotation.source_id in anonymous_source_ids
+    )
     speaker = None if anonymous else annotation.speaker
     position = None if anonymous else annotation.position
     speaker_name = annotation.speaker_name

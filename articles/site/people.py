@@ -15,9 +15,13 @@ SHOWN = 50
 
 def person_detail(request, slug):
     person = selectors.public_person(slug)
+    positions = list(selectors.positions_shown().filter(person=person).order_by("-start_date"))
     context = {
         "person": person,
-        "positions": selectors.positions_shown().filter(person=person).order_by("-start_date"),
+        "positions": positions,
+        "linked_organizations": selectors.public_organization_ids(
+            position.organization_id for position in positions
+        ),
         "quotes": selectors.quotes_with_stories(selectors.quotes_by(person), SHOWN),
         "mentioned_in": selectors.articles_mentioning(Q(mentioned_person=person), SHOWN),
         "shown": SHOWN,
@@ -29,6 +33,7 @@ def organization_detail(request, slug):
     organization = selectors.public_organization(slug)
     context = {
         "organization": organization,
+        "linked_organizations": selectors.public_organization_ids([organization.part_of_id]),
         "quotes": selectors.quotes_with_stories(selectors.quotes_for(organization), SHOWN),
         # Only people readers may already meet: a name known only to drafts stays out.
         "positions": selectors.positions_shown()

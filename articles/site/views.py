@@ -28,7 +28,8 @@ def article_detail(request, slug):
     edition = selectors.published_articles().filter(slug=slug).first()
     staff = _is_staff_reader(request)
     if staff and (edition is None or request.GET.get("working") == "1"):
-        article = Article.objects.filter(slug=slug).first() or (edition and edition.article)
+        # The story at a published address is that edition's, whatever drafts are called.
+        article = edition.article if edition else Article.objects.filter(slug=slug).first()
         if article is not None:
             return _article_page(request, article, story.story_build(article), is_preview=True)
     if edition is None:
@@ -66,7 +67,7 @@ def article_annotations(request, slug):
     """The W3C collection: published annotations for readers, all of the working copy for staff."""
     edition = selectors.published_articles().filter(slug=slug).first()
     if request.user.is_staff and request.user.has_perm("articles.view_annotation"):
-        article = Article.objects.filter(slug=slug).first() or (edition and edition.article)
+        article = edition.article if edition else Article.objects.filter(slug=slug).first()
         if article is None:
             raise Http404(selectors.NOT_FOUND)
         annotations = article.annotations.in_reading_order().select_related(*w3c.RELATIONS)
