@@ -1,10 +1,28 @@
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.db import models
 from django.db.models import Count
 
 from people.forms import PersonForm
 from people.images import ImageUploadField
 from people.models import Organization, Person, Place, Position
+
+
+class SharedRecordAdmin(admin.ModelAdmin):
+    """Changing or deleting a record asks for the permission on that record, not only on its
+    model: the project's object permission backend knows which records published stories show
+    (a reporter may not rename a person a live story quotes)."""
+
+    def has_change_permission(self, request, obj=None):
+        return may(request, self.opts, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may(request, self.opts, "delete", obj)
+
+
+def may(request, opts, action, obj=None) -> bool:
+    perm = f"{opts.app_label}.{get_permission_codename(action, opts)}"
+    return request.user.has_perm(perm, obj) if obj is not None else request.user.has_perm(perm)
 
 
 class PositionInline(admin.TabularInline):
@@ -23,9 +41,25 @@ class PositionInline(admin.TabularInline):
         "on_record",
     ]
 
+    # A person's positions change with the person: whoever may not change them, may not these.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._person_changeable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._person_changeable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._person_changeable(request, obj)
+
+    @staticmethod
+    def _person_changeable(request, person) -> bool:
+        return person is None or may(request, Person._meta, "change", person)
+
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SharedRecordAdmin):
     list_display = ["name", "alias_summary", "position_count", "wikidata_id", "updated_at"]
     search_fields = ["name", "aliases", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
@@ -49,7 +83,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SharedRecordAdmin):
     list_display = ["name", "kind", "part_of", "website"]
     list_filter = ["kind"]
     list_select_related = ["part_of"]
@@ -59,14 +93,14 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(SharedRecordAdmin):
     list_display = ["name", "description", "wikidata_id"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(SharedRecordAdmin):
     list_display = ["title", "person", "organization", "period", "end_note", "on_record"]
     list_filter = ["organization", "on_record"]
     list_select_related = ["person", "organization"]

@@ -19,9 +19,10 @@ def test_every_add_page_answers_200_for_a_superuser(admin_client, admin_user, rf
     request = rf.get(url)
     request.user = admin_user
     addable = admin.site._registry[opts.model].has_add_permission(request)
-    # The review queue is a list of articles, added through the article admin.
+    # The review queue is a list of articles, added through the article admin; annotations
+    # are added on the Annotate screen, through the annotate service alone.
     assert admin_client.get(url).status_code == (200 if addable else 403)
-    assert addable or opts.model_name == "reviewqueue"
+    assert addable or opts.model_name in ("reviewqueue", "annotation", "quote")
 
 
 def test_foote_article_change_page_lists_its_annotations(admin_client, foote_story):
@@ -61,36 +62,26 @@ def test_anonymous_source_without_justification_shows_the_message_in_the_admin(a
     assert "An anonymous source needs a justification" in response.content.decode()
 
 
-def test_annotation_typed_by_hand_is_located_in_the_body(admin_client, foote_story, foote):
-    response = admin_client.post(
-        reverse("admin:articles_annotation_add"),
-        {"article": foote_story.pk, "kind": "mention", "exact": "career diplomat",
-         "mentioned_person": foote.pk},
-    )  # fmt: skip
-    assert response.status_code == 302
-    mention = foote_story.annotations.get(exact="career diplomat")
-    assert foote_story.plain_text[mention.start : mention.end] == "career diplomat"
-
-
-def test_annotation_with_words_not_in_the_body_is_refused_in_the_admin(
-    admin_client, foote_story, foote
-):
-    response = admin_client.post(
-        reverse("admin:articles_annotation_add"),
-        {"article": foote_story.pk, "kind": "mention", "exact": "a sentence nobody wrote",
-         "mentioned_person": foote.pk},
-    )  # fmt: skip
-    assert response.status_code == 200
-    assert "These words are not in the article" in response.content.decode()
-
-
-def test_quote_without_source_is_refused_in_the_admin(admin_client, foote_story, foote):
+@pytest.mark.parametrize("model", ["annotation", "quote"])
+def test_annotations_are_not_written_through_the_model_admin(admin_client, foote_story, model):
+    """Only the Annotate screen writes annotations: through the service that checks each span
+    against the body and keeps every change as a revision."""
     before = foote_story.annotations.count()
-    response = admin_client.post(
-        reverse("admin:articles_quote_add"),
-        {"article": foote_story.pk, "kind": "quote", "exact": "career diplomat",
-         "speaker": foote.pk},
-    )  # fmt: skip
-    assert response.status_code == 200
-    assert "A quote needs a source" in response.content.decode()
+    quote = foote_story.annotations.get(kind="quote")
+    add = admin_client.post(
+        reverse(f"admin:articles_{model}_add"),
+        {"article": foote_story.pk, "kind": "quote", "exact": "career diplomat"},
+    )
+    change = admin_client.post(
+        reverse(f"admin:articles_{model}_change", args=[quote.pk]),
+        {"article": foote_story.pk, "kind": "quote", "exact": "inhumane", "note": "moved"},
+    )
+    delete = admin_client.post(
+        reverse(f"admin:articles_{model}_delete", args=[quote.pk]), {"post": "yes"}
+    )
+    assert (add.status_code, change.status_code, delete.status_code) == (403, 403, 403)
     assert foote_story.annotations.count() == before
+    quote.refresh_from_db()
+    assert quote.note == ""
+    page = admin_client.get(reverse(f"admin:articles_{model}_change", args=[quote.pk]))
+    assert page.status_code == 200 and "inhumane" in page.content.decode()

@@ -269,7 +269,7 @@ def test_every_button_shown_succeeds_and_every_other_action_is_refused(
     else:
         user = make_staff(role)
     client.force_login(user)
-    start = (status, live)
+    start = (status, live, changes)
     article = put_in_state(foote_story, status, live, changes, created_by=user)
     page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
     buttons = dict(BUTTON.findall(page.content.decode()))
@@ -280,16 +280,20 @@ def test_every_button_shown_succeeds_and_every_other_action_is_refused(
         put_in_state(article, status, live, changes)
         response = client.post(
             reverse("admin:articles_article_transition", args=[article.pk]),
-            {"transition": action, "comment": "Attribute the second paraphrase."},
+            {
+                "transition": action,
+                "comment": "Attribute the second paraphrase.",
+                "reason": "Breaking news: it cannot wait.",
+            },
         )
         article.refresh_from_db()
         said = [message.level_tag for message in get_messages(response.wsgi_request)]
         if action in buttons:
             assert (response.status_code, said[-1:]) == (302, ["success"]), action
-            assert (article.status, article.live) != start, action
+            assert (article.status, article.live, article.has_unpublished_changes) != start, action
         else:
             assert response.status_code == 403 or said[-1:] == ["error"], action
-            assert (article.status, article.live) == start, action
+            assert (article.status, article.live, article.has_unpublished_changes) == start, action
 
 
 def test_the_unpublish_button_says_what_it_does(client, foote_story, make_staff):

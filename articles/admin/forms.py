@@ -1,59 +1,12 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from articles.annotations import anchoring, diffing
-from articles.models import Annotation, Article
+from articles.editorial.permissions import can_preview
+from articles.models import Article, PreviewLink
 from people.uploads import StoreUploadsWhileValidating
-
-
-class AnnotationForm(forms.ModelForm):
-    """An annotation typed by hand: its words are located in the body when unambiguous."""
-
-    class Meta:
-        model = Annotation
-        fields = [
-            "article",
-            "kind",
-            "exact",
-            "start",
-            "end",
-            "speaker",
-            "speaker_organization",
-            "speaker_description",
-            "position",
-            "source",
-            "mentioned_person",
-            "mentioned_organization",
-            "mentioned_place",
-            "note",
-            "prefix",
-            "suffix",
-        ]
-        help_texts = {
-            "start": "Leave empty to find the words in the body; needed only when they occur "
-            "more than once. The Annotate screen fills this in for you.",
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        article, exact = cleaned.get("article"), cleaned.get("exact")
-        if article and exact and cleaned.get("start") is None:
-            self._locate(article.plain_text, exact, cleaned)
-        elif exact and cleaned.get("end") is None and cleaned.get("start") is not None:
-            cleaned["end"] = cleaned["start"] + len(exact)
-        return cleaned
-
-    def _locate(self, text, exact, cleaned):
-        starts = anchoring.occurrences(text, exact)
-        if not starts:
-            self.add_error("exact", "These words are not in the article's body: copy them exactly.")
-        elif len(starts) > 1:
-            self.add_error(
-                "start",
-                f"These words occur {len(starts)} times in the body (at "
-                f"{', '.join(map(str, starts))}): give the start of the one you mean.",
-            )
-        else:
-            cleaned["start"], cleaned["end"] = starts[0], starts[0] + len(exact)
 
 
 class ArticleForm(StoreUploadsWhileValidating, forms.ModelForm):
@@ -133,3 +86,43 @@ class ArticleForm(StoreUploadsWhileValidating, forms.ModelForm):
         for name in self.WATCHED:
             data[self.add_initial_prefix(name)] = getattr(current, name)
         self.data = data
+
+
+PREVIEW_LIFETIME_MAX = datetime.timedelta(days=30)
+
+
+class PreviewLinkForm(forms.ModelForm):
+    """A preview link for an article its maker may preview, valid for at most 30 days.
+
+    An expired or revoked link stays so: a new link is a new decision, with a new address.
+    """
+
+    user = None  # set by the admin for each request
+
+    class Meta:
+        model = PreviewLink
+        fields = ["article", "expires_at"]
+
+    def clean_article(self):
+        article = self.cleaned_data["article"]
+        if not can_preview(self.user, article):
+            raise forms.ValidationError(
+                "You may share only articles you may read: your own drafts, or any article "
+                "if you review them."
+            )
+        return article
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data["expires_at"]
+        now = timezone.now()
+        if expires_at <= now:
+            raise forms.ValidationError("Choose a moment in the future for the link to expire.")
+        if expires_at > now + PREVIEW_LIFETIME_MAX:
+            raise forms.ValidationError(
+                "A preview link lasts 30 days at most: choose an earlier end."
+            )
+        if self.instance.pk is not None and not self.instance.is_valid:
+            raise forms.ValidationError(
+                "This link has expired or been revoked and stays so: create a new link instead."
+            )
+        return expires_at

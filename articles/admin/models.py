@@ -1,17 +1,25 @@
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as delete_selected_confirmed
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.admin.annotate import annotate_urls
-from articles.admin.forms import AnnotationForm, ArticleForm
+from articles.admin.forms import ArticleForm, PreviewLinkForm
 from articles.admin.revisions import revision_urls
 from articles.admin.workflow import workflow_urls
 from articles.editorial import workflow
-from articles.editorial.permissions import can_annotate, can_edit_article, deletion_refusal
+from articles.editorial.permissions import (
+    LOCKED,
+    can_annotate,
+    can_edit_article,
+    can_preview,
+    deletion_refusal,
+    locked_message,
+)
 from articles.editorial.queue import review_queue
 from articles.editorial.revisions import revision_record
 from articles.models import (
@@ -24,6 +32,7 @@ from articles.models import (
     Source,
     Topic,
 )
+from people.admin import SharedRecordAdmin
 from people.images import ImageUploadField
 
 
@@ -35,7 +44,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SharedRecordAdmin):
     list_display = ["title", "kind", "publisher", "date"]
     list_filter = ["kind"]
     list_select_related = ["publisher"]
@@ -45,11 +54,12 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 class CorrectionInline(admin.StackedInline):
-    """Corrections are on the record: publishers append them, nobody deletes them."""
+    """Corrections are on the record: publishers append them, nobody changes or deletes them."""
 
     model = Correction
     extra = 0
     fields = ["kind", "text", "published_at"]
+    readonly_fields = ["published_at"]
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is not None and self.has_add_permission(request, obj) else 0
@@ -60,6 +70,9 @@ class CorrectionInline(admin.StackedInline):
             and obj is not None
             and obj.first_published_at is not None
         )
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -199,15 +212,18 @@ class ArticleAdmin(admin.ModelAdmin):
                 review_log=obj.review_log.select_related("actor"),
                 annotations=obj.annotations.select_related(*Annotation.LINKS).in_reading_order(),
                 preview_links=obj.preview_links.valid(),
-                can_share=request.user.has_perm("articles.add_previewlink"),
+                can_share=request.user.has_perm("articles.add_previewlink")
+                and can_preview(request.user, obj),
                 deletion_refused=self._deletion_refused(request, obj),
+                locked_message=locked_message(obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _deletion_refused(self, request, article):
         """Why this article cannot be deleted, for a user who could otherwise delete it."""
         may_delete = super().has_delete_permission(request, article)
-        if may_delete and can_edit_article(request.user, article):
+        # Approved and scheduled articles are locked against edits, not against this sentence.
+        if may_delete and (can_edit_article(request.user, article) or article.status in LOCKED):
             return deletion_refusal(article)
         return None
 
@@ -217,7 +233,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 class AnnotationAdminBase(admin.ModelAdmin):
-    form = AnnotationForm
     list_select_related = [
         "article",
         "speaker",
@@ -266,18 +281,29 @@ class AnnotationAdminBase(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
 
+    # A listing to read: annotations are written on the Annotate screen alone, through the
+    # annotate service, which checks each span against the body and keeps every change as
+    # a revision of its article.
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_annotate(request.user, obj.article, "change"))
+        return False
 
     def has_delete_permission(self, request, obj=None):
+        # Asked by the admin when an article is deleted with its annotations: whoever may
+        # remove them from the article may. Deleting one alone happens on the Annotate screen.
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or can_annotate(request.user, obj.article, "delete"))
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied("Discard an annotation on its article's Annotate screen.")
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can_annotate(request.user, obj.article, "view"))
 
     @admin.display(description="text", ordering="exact")
     def text(self, annotation):
@@ -309,7 +335,7 @@ class QuoteAdmin(AnnotationAdminBase):
 class ReviewQueueAdmin(admin.ModelAdmin):
     """The editors' queue: articles awaiting review, the longest-waiting first."""
 
-    list_display = ["headline", "created_by", "waiting_since", "review_link"]
+    list_display = ["headline", "created_by", "waiting_since", "why", "review_link"]
     list_display_links = None
     list_select_related = ["created_by"]
     search_fields = ["headline"]
@@ -333,6 +359,12 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def waiting_since(self, article):
         return article.status_changed_at
 
+    @admin.display(description="why")
+    def why(self, article):
+        if article.status == Article.Status.PUBLISHED:
+            return f"Published without review: {article.last_comment}"
+        return "Submitted for review"
+
     @admin.display(description="")
     def review_link(self, article):
         url = reverse("admin:articles_article_change", args=[article.pk])
@@ -341,29 +373,71 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
+    """Corrections are on the record: appended to published stories, never changed or deleted.
+
+    A mistaken correction is corrected by another correction.
+    """
+
     list_display = ["article", "kind", "published_at", "created_by"]
     list_filter = ["kind"]
     list_select_related = ["article", "created_by"]
     search_fields = ["text", "article__headline"]
     autocomplete_fields = ["article"]
     date_hierarchy = "published_at"
-    fields = ["article", "kind", "text", "published_at"]
+    fields = ["article", "kind", "text"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["article", "kind", "text", "published_at"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "published_at"] if obj else self.fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
+        obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
 
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
+    """Preview links, for whoever may preview their article; an expired one stays expired."""
+
+    form = PreviewLinkForm
     list_display = ["article", "expires_at", "revoked_at", "created_by"]
     list_select_related = ["article", "created_by"]
     readonly_fields = ["token", "created_by", "revoked_at"]
     autocomplete_fields = ["article"]
+
+    def get_queryset(self, request):
+        links = super().get_queryset(request)
+        if request.user.has_perm("articles.review_article"):
+            return links
+        return links.filter(article__created_by=request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_valid:
+            return [*self.readonly_fields, "article", "expires_at"]
+        if obj is not None:
+            return [*self.readonly_fields, "article"]
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_preview(request.user, obj.article))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_preview(request.user, obj.article))
 
     def save_model(self, request, obj, form, change):
         if not change:

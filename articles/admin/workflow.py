@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from articles.editorial import workflow
-from articles.editorial.permissions import can_edit_article
+from articles.editorial.permissions import can_preview
 from articles.models import Article, PreviewLink
 
 PREVIEW_LIFETIME = datetime.timedelta(days=7)
@@ -27,6 +27,9 @@ TRANSITIONS = {
         article, user, form.get("comment", "")
     ),
     "publish": lambda article, user, form: workflow.publish(article, user, at=_moment(form)),
+    "publish_unreviewed": lambda article, user, form: workflow.publish_unreviewed(
+        article, user, form.get("reason", "")
+    ),
     "unpublish": lambda article, user, form: workflow.unpublish(article, user),
     "reopen": lambda article, user, form: workflow.reopen(article, user),
 }
@@ -36,6 +39,7 @@ DONE = {
     "request_changes": "Sent back to the authors with your comment.",
     "unpublish": "Taken off the site.",
     "reopen": "Back to draft.",
+    "publish_unreviewed": "Published without review; the reason is in the review log.",
 }
 
 
@@ -78,7 +82,9 @@ def transition(request, pk):
 
 def preview_link_create(request, pk):
     article = get_object_or_404(Article, pk=pk)
-    if not (request.user.has_perm("articles.add_previewlink") and can_view(request, article)):
+    if not (
+        request.user.has_perm("articles.add_previewlink") and can_preview(request.user, article)
+    ):
         raise PermissionDenied("You may not share this article.")
     link = PreviewLink.objects.create(
         article=article,
@@ -93,17 +99,14 @@ def preview_link_create(request, pk):
 def preview_link_revoke(request, pk, link_pk):
     article = get_object_or_404(Article, pk=pk)
     link = get_object_or_404(PreviewLink, pk=link_pk, article=article)
-    if not (request.user.has_perm("articles.change_previewlink") and can_view(request, article)):
+    if not (
+        request.user.has_perm("articles.change_previewlink") and can_preview(request.user, article)
+    ):
         raise PermissionDenied("You may not revoke this link.")
     link.revoked_at = link.revoked_at or timezone.now()
     link.save(update_fields=["revoked_at"])
     messages.success(request, "The preview link no longer works.")
     return _back(article)
-
-
-def can_view(request, article) -> bool:
-    user = request.user
-    return user.has_perm("articles.review_article") or can_edit_article(user, article)
 
 
 def _moment(form):

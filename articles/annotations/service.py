@@ -99,8 +99,13 @@ def annotation_delete(*, annotation: Annotation, user) -> None:
 
 
 def _keep(article, user, comment):
-    """Every annotation change is a revision, and on a live article an unpublished change."""
+    """Every annotation change is a revision, and on a live article an unpublished change.
+
+    Its author is the article's last editor, who may then not approve it (four eyes).
+    """
     Article.objects.filter(pk=article.pk, live=True).update(has_unpublished_changes=True)
+    if user is not None:
+        Article.objects.filter(pk=article.pk).update(updated_by=user)
     revision_record(article=article, user=user, comment=comment)
 
 
@@ -138,7 +143,7 @@ def _assign(annotation, links):
                 setattr(annotation, name, None)
                 continue
             model = LINKED_MODELS[name]
-            instance = model.objects.filter(pk=value).first() if str(value).isdigit() else None
+            instance = model.objects.filter(pk=value).first() if _is_id(value) else None
             if instance is None:
                 errors[name] = f"No {model._meta.verbose_name} with id {value!r}: choose again."
             setattr(annotation, name, instance)
@@ -146,3 +151,10 @@ def _assign(annotation, links):
             errors.setdefault("__all__", []).append(f"Unknown field “{name}”.")
     if errors:
         raise ValidationError(errors)
+
+
+def _is_id(value) -> bool:
+    """A positive integer, or its ASCII digits: str.isdigit accepts "²", which int() refuses."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        value = int(value)
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63

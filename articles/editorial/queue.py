@@ -1,16 +1,31 @@
 """What waits on the desk: the review queue and the counts on the admin's front page."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from articles.models import Annotation, Article
+from articles.models import Annotation, Article, ReviewLogEntry
 
 Status = Article.Status
+REVIEWED = (Status.APPROVED, Status.SCHEDULED)
 
 
 def review_queue():
-    """Articles awaiting review, the longest-waiting first."""
-    return Article.objects.filter(status=Status.IN_REVIEW).order_by("status_changed_at", "pk")
+    """Articles awaiting review, the longest-waiting first: those in review, and live ones a
+    publisher published without review, for a second reading after the fact. The latter leave
+    the queue with their next move (submitted again with a fix, or unpublished)."""
+    latest = ReviewLogEntry.objects.filter(article=OuterRef("pk")).order_by("-at", "-pk")
+    return (
+        Article.objects.annotate(
+            last_from=Subquery(latest.values("from_status")[:1]),
+            last_to=Subquery(latest.values("to_status")[:1]),
+            last_comment=Subquery(latest.values("comment")[:1]),
+        )
+        .filter(
+            Q(status=Status.IN_REVIEW)
+            | (Q(status=Status.PUBLISHED, last_to=Status.PUBLISHED) & ~Q(last_from__in=REVIEWED))
+        )
+        .order_by("status_changed_at", "pk")
+    )
 
 
 def desk_counts(user) -> list[dict]:

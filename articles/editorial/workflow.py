@@ -4,6 +4,7 @@
                                                         approved → scheduled → published
     approved → changes requested;  scheduled → approved (the schedule cancelled)
     published → unpublished → draft;  live, in any state → unpublished
+    draft, in review, changes requested, published → published without review (a reason)
     published, then edited → in review → … → published again
 
 Publishing freezes the article: it records a revision and writes the published edition readers
@@ -56,7 +57,8 @@ class Transition:
     schedules and ``unpublish`` also cancels a schedule, so two moves share each of those
     buttons; ``label`` is what the button says. ``permission`` is the model permission needed,
     or ``None`` when whoever may edit the article may make the move. ``guard`` gives the reason
-    an article in a source state still cannot make the move, or ``None`` when it can.
+    an article in a source state still cannot make the move for a user (``None`` is the
+    system), or ``None`` when it can. ``needs_reason`` moves record why in the review log.
     """
 
     name: str
@@ -66,24 +68,36 @@ class Transition:
     sources: frozenset[str]
     target: str
     permission: str | None
-    guard: Callable[[Article], str | None] | None = None
+    guard: Callable[[Article, object], str | None] | None = None
+    needs_reason: bool = False
 
 
-def _refuse_if_unchanged(article: Article) -> str | None:
+def _refuse_if_unchanged(article: Article, user=None) -> str | None:
     if article.status == Status.PUBLISHED and not article.has_unpublished_changes:
         return f"“{article}” has no changes since it was published."
     return None
 
 
-def _refuse_if_live(article: Article) -> str | None:
+def _refuse_if_live(article: Article, user=None) -> str | None:
     if article.live:
         return f"“{article}” is live: publish its changes now rather than scheduling them."
     return None
 
 
-def _refuse_if_off_the_site(article: Article) -> str | None:
+def _refuse_if_off_the_site(article: Article, user=None) -> str | None:
     if not article.live:
         return f"“{article}” is not on the site."
+    return None
+
+
+def _refuse_own_change(article: Article, user) -> str | None:
+    # Four eyes: whoever made the last change to the words or their annotations is not
+    # the one to pass it.
+    if user is not None and article.updated_by_id == user.pk:
+        return (
+            f"You made the last change to “{article}”: another editor must approve it. "
+            "If it cannot wait, a publisher can publish without review, giving the reason."
+        )
     return None
 
 
@@ -109,6 +123,7 @@ APPROVE = Transition(
     sources=frozenset({Status.IN_REVIEW}),
     target=Status.APPROVED,
     permission=MAY_REVIEW,
+    guard=_refuse_own_change,
 )
 REQUEST_CHANGES = Transition(
     name="request_changes",
@@ -137,6 +152,18 @@ SCHEDULE = Transition(
     target=Status.SCHEDULED,
     permission=MAY_PUBLISH,
     guard=_refuse_if_live,
+)
+PUBLISH_UNREVIEWED = Transition(
+    name="publish_unreviewed",
+    verb="publish without review",
+    label="Publish without review",
+    action="publish_unreviewed",
+    # Breaking news: no second reader, so the reason goes on the record, and in the queue.
+    sources=frozenset({Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.PUBLISHED}),
+    target=Status.PUBLISHED,
+    permission=MAY_PUBLISH,
+    guard=_refuse_if_unchanged,
+    needs_reason=True,
 )
 UNPUBLISH = Transition(
     name="unpublish",
@@ -168,7 +195,17 @@ REOPEN = Transition(
     permission=MAY_REVIEW,
 )
 # In the order the admin shows the buttons.
-TRANSITIONS = (SUBMIT, APPROVE, REQUEST_CHANGES, PUBLISH, SCHEDULE, UNPUBLISH, UNSCHEDULE, REOPEN)
+TRANSITIONS = (
+    SUBMIT,
+    APPROVE,
+    REQUEST_CHANGES,
+    PUBLISH,
+    SCHEDULE,
+    PUBLISH_UNREVIEWED,
+    UNPUBLISH,
+    UNSCHEDULE,
+    REOPEN,
+)
 
 
 def submit(article: Article, user) -> Article:
@@ -211,18 +248,7 @@ def publish(article: Article, user, at: datetime.datetime | None = None) -> Arti
     moment = at or now
 
     def check(locked: Article):
-        if locked.embargo_until and max(moment, now) < locked.embargo_until:
-            when = date_format(timezone.localtime(locked.embargo_until), "j F Y, H:i")
-            raise InvalidTransition(f"“{locked}” is under embargo until {when}.")
-        orphans = list(locked.annotations.quotes().filter(anchor_status="orphaned"))
-        if orphans:
-            listed = "; ".join(f"“{quote.exact[:40]}”" for quote in orphans)
-            raise InvalidTransition(
-                f"Resolve the orphaned quotes before publishing: {listed}. Re-attach each to "
-                "its words on the Annotate screen, or discard it."
-            )
-        if conflict := edition.slug_conflict(locked):
-            raise InvalidTransition(conflict)
+        _publishable(locked, max(moment, now))
 
     if moment > now:
         return _move(article, user, SCHEDULE, check=check, published_at=moment)
@@ -232,6 +258,32 @@ def publish(article: Article, user, at: datetime.datetime | None = None) -> Arti
         PUBLISH,
         check=check,
         published_at=moment,
+        live=True,
+        notify=notifications.published,
+        freeze=True,
+    )
+
+
+def publish_unreviewed(article: Article, user, reason: str) -> Article:
+    """Publish now without a second reader, saying why (breaking news): a publisher's call,
+    kept in the review log and listed in the review queue for a reading after the fact."""
+    reason = (reason or "").strip()
+
+    def check(locked: Article):
+        if not reason:
+            raise InvalidTransition(
+                "Say why this cannot wait for review: a reason is required to publish "
+                "without review."
+            )
+        _publishable(locked, timezone.now())
+
+    return _move(
+        article,
+        user,
+        PUBLISH_UNREVIEWED,
+        comment=reason,
+        check=check,
+        published_at=timezone.now(),
         live=True,
         notify=notifications.published,
         freeze=True,
@@ -248,6 +300,23 @@ def unpublish(article: Article, user) -> Article:
 def reopen(article: Article, user) -> Article:
     """Bring an unpublished article back to draft, to be edited and reviewed again."""
     return _move(article, user, REOPEN)
+
+
+def _publishable(article: Article, moment: datetime.datetime) -> None:
+    """Refuse what no publication may do: break an embargo, show a quote with nobody behind
+    it, or take another live story's address."""
+    if article.embargo_until and moment < article.embargo_until:
+        when = date_format(timezone.localtime(article.embargo_until), "j F Y, H:i")
+        raise InvalidTransition(f"“{article}” is under embargo until {when}.")
+    orphans = list(article.annotations.quotes().filter(anchor_status="orphaned"))
+    if orphans:
+        listed = "; ".join(f"“{quote.exact[:40]}”" for quote in orphans)
+        raise InvalidTransition(
+            f"Resolve the orphaned quotes before publishing: {listed}. Re-attach each to "
+            "its words on the Annotate screen, or discard it."
+        )
+    if conflict := edition.slug_conflict(article):
+        raise InvalidTransition(conflict)
 
 
 def publish_due(now: datetime.datetime | None = None):
@@ -282,7 +351,7 @@ def transition_buttons(article: Article, user) -> list[Transition]:
     """
     buttons = {}
     for transition in TRANSITIONS:
-        if transition.action in buttons or _refusal(transition, article):
+        if transition.action in buttons or _refusal(transition, article, user):
             continue
         if _permitted(transition, article, user):
             buttons[transition.action] = transition
@@ -303,10 +372,10 @@ def _authorize(transition: Transition, article: Article, user):
     raise PermissionDenied(f"You do not have permission to {transition.verb} articles.")
 
 
-def _refusal(transition: Transition, article: Article) -> str | None:
+def _refusal(transition: Transition, article: Article, user=None) -> str | None:
     # The guard speaks first: "it is live: publish its changes now" helps more than "it is
     # published" when someone tries to schedule a live article.
-    if transition.guard and (reason := transition.guard(article)):
+    if transition.guard and (reason := transition.guard(article, user)):
         return reason
     if article.status not in transition.sources:
         status = article.get_status_display().lower()
@@ -328,7 +397,7 @@ def _move(
     target = transition.target
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        if reason := _refusal(transition, locked):
+        if reason := _refusal(transition, locked, user):
             raise InvalidTransition(reason)
         if check:
             check(locked)

@@ -1,4 +1,8 @@
-"""Preview links: a signed, expiring address at which someone without an account reads a draft."""
+"""Preview links: an unguessable, expiring address where someone without an account reads a draft.
+
+The address holds a random token of 24 bytes (not a signature): it works while its row says so,
+so revoking it, or its expiry, ends it at once.
+"""
 
 import secrets
 

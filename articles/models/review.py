@@ -1,6 +1,7 @@
 """The record a newsroom keeps of its decisions: the review log and published corrections."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +49,11 @@ class ReviewLogEntry(models.Model):
     def actor_name(self) -> str:
         return self.actor.get_username() if self.actor_id else "the system"
 
+    @property
+    def is_unreviewed_publication(self) -> bool:
+        """Published from anywhere but approval: a publisher's call without a second reader."""
+        return self.to_status == "published" and self.from_status not in ("approved", "scheduled")
+
 
 class Correction(models.Model):
     """A dated correction or clarification appended to a published article, shown to readers."""
@@ -61,7 +67,7 @@ class Correction(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
     text = models.TextField(help_text="What was wrong and what is right, in plain words.")
-    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -72,7 +78,24 @@ class Correction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} to “{self.article}”"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(
+                "Corrections are on the record and cannot be changed: append another correction."
+            )
+        self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.article.slug}) + (
             f"#correction-{self.pk}"
         )
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Corrections are on the record and cannot be deleted.")
+
+    def clean(self):
+        if self.article_id and self.article.first_published_at is None:
+            raise ValidationError(
+                {"article": "Only a story that has been published can be corrected."}
+            )

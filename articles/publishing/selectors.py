@@ -21,10 +21,11 @@ from articles.models import (
     PublishedSource,
     PublishedTopic,
     RetiredSlug,
+    Source,
     Topic,
 )
 from articles.publishing.story import derived, subject_of
-from people.models import Organization, Person, Position
+from people.models import Organization, Person, Place, Position
 
 # Related records a published annotation shows: its links but the position and source, whose
 # published words it carries itself.
@@ -168,6 +169,18 @@ def positions_shown():
     return Position.objects.filter(Q(on_record=True) | Q(Exists(named))).select_related(
         "person", "organization"
     )
+
+
+def places_named():
+    """Places a published story mentions."""
+    return Place.objects.filter(
+        Exists(PublishedAnnotation.objects.filter(mentioned_place=OuterRef("pk")))
+    )
+
+
+def sources_cited():
+    """Sources a published story cites."""
+    return Source.objects.filter(Exists(PublishedSource.objects.filter(source=OuterRef("pk"))))
 
 
 def public_organization_ids(organization_ids) -> set:
