@@ -3,9 +3,13 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reversion.models import Revision
 
 from articles.annotations import anchoring
 from articles.models import Annotation, Article, Source
+from people.models import Person
 
 SPAN_MISMATCH = "This span no longer matches the article. Reload and select it again."
 
@@ -269,3 +273,229 @@ def test_second_editor_changing_the_same_annotation_is_refused_then_can_save(
     assert post(second, item, {"note": "Still unverified.", "version": newer}).status_code == 200
     claim.refresh_from_db()
     assert claim.note == "Still unverified."
+
+
+# Input the screen never sends: refused with 400 and a sentence, nothing written.
+
+NESTED = b"[" * 100_000 + b"]" * 100_000
+
+
+def written():
+    """Everything an annotate request may write, to show that a refused one wrote nothing."""
+    return (
+        list(Annotation.objects.order_by("pk").values()),
+        Revision.objects.count(),
+        Person.objects.count(),
+        Source.objects.count(),
+    )
+
+
+def send(client, url, body: bytes):
+    return client.post(url, body, content_type="application/json")
+
+
+def dumped(payload) -> bytes:
+    # ensure_ascii writes a lone surrogate as the escape "\ud800", as a browser would.
+    return json.dumps(payload, ensure_ascii=True).encode()
+
+
+def assert_refused(response, field=None):
+    assert response.status_code == 400, response.content
+    answer = response.json()
+    assert isinstance(answer["errors"], dict)
+    message = answer["message"]
+    assert isinstance(message, str) and message.endswith(".") and len(message) > 30
+    if field is not None:
+        assert answer["errors"][field], answer
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        (dumped({"note": 5}), "note"),
+        (dumped({"note": ["a list"]}), "note"),
+        (dumped({"article": 1}), "__all__"),
+        (dumped({"user": 1, "note": "ok"}), "__all__"),
+        (dumped({"speaker": "²"}), "speaker"),
+        (dumped({"speaker": "١٢"}), "speaker"),
+        (dumped({"speaker": True}), "speaker"),
+        (dumped({"speaker": 10**30}), "speaker"),
+        (dumped({"speaker": {"id": 1}}), "speaker"),
+        (dumped({"note": "\ud800 a lone surrogate"}), "note"),
+        (dumped({"\udfff": 1}), "__all__"),
+        (dumped({"note": "a null\x00character"}), "note"),
+        (dumped({"kind": ["quote"]}), "kind"),
+        (dumped({"version": 3}), "version"),
+        (dumped({"selector": "the words"}), "exact"),
+        (dumped({"selector": {"exact": 5}}), "exact"),
+        (dumped({"selector": {"exact": "x", "start": "0"}}), "exact"),
+        (dumped({"selector": {"exact": "x", "article": 1}}), "exact"),
+        (b'{"note": "\xff\xfe"}', None),
+        (b'{"note": NaN}', None),
+        (b'["a list"]', None),
+        (b'{"note": ', None),
+        (NESTED, None),
+        (b'{"note": ' + NESTED + b"}", None),
+    ],
+)
+def test_an_edit_the_screen_never_sends_is_refused_and_changes_nothing(
+    editor_client, foote_story, body, field
+):
+    claim = foote_story.annotations.filter(kind="claim").first()
+    item = f"{urls(foote_story)['annotations']}{claim.pk}/"
+    before = written()
+    assert_refused(send(editor_client, item, body), field)
+    assert written() == before
+
+
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"article": 1}, "__all__"),
+        ({"version": "1"}, "__all__"),  # a new annotation has no version
+        ({"note": 5}, "note"),
+        ({"source": "²"}, "source"),
+        ({"speaker_description": "\udc80"}, "speaker_description"),
+        ({"selector": None}, "exact"),
+        ({"selector": {"exact": ""}}, "exact"),
+    ],
+)
+def test_a_new_annotation_the_screen_never_sends_is_refused_and_changes_nothing(
+    editor_client, foote_story, foote, letter, extra, field
+):
+    before = written()
+    payload = {**new_quote(foote_story, foote, letter), **extra}
+    assert_refused(send(editor_client, urls(foote_story)["annotations"], dumped(payload)), field)
+    assert written() == before
+
+
+def test_refusals_say_what_to_do(editor_client, foote_story, foote, letter):
+    claim = foote_story.annotations.filter(kind="claim").first()
+    item = f"{urls(foote_story)['annotations']}{claim.pk}/"
+    answer = send(editor_client, item, dumped({"note": 5})).json()
+    assert answer == {
+        "message": "The note was not sent as text. Reload the page and enter it again.",
+        "errors": {"note": ["The note was not sent as text. Reload the page and enter it again."]},
+    }
+    answer = send(editor_client, item, dumped({"speaker": "²"})).json()
+    assert answer["errors"]["speaker"] == [
+        "No person is named by “²”: choose the person again from the suggestions."
+    ]
+    answer = send(editor_client, item, dumped({"article": 1})).json()
+    assert answer["message"] == (
+        "The request holds fields the Annotate screen does not send (“article”). "
+        "Reload the page and try again."
+    )
+    answer = send(editor_client, item, NESTED).json()
+    assert "nested too deeply" in answer["message"] and answer["errors"] == {}
+
+
+def test_ids_sent_as_digits_still_work(editor_client, foote_story, foote, letter):
+    payload = {**new_quote(foote_story, foote, letter), "speaker": str(foote.pk)}
+    response = send(editor_client, urls(foote_story)["annotations"], dumped(payload))
+    assert response.status_code == 201, response.content
+    assert Annotation.objects.get(pk=response.json()["annotation"]["id"]).speaker == foote
+
+
+def test_quick_additions_refuse_what_cannot_be_stored(editor_client, foote_story):
+    before = written()
+    assert_refused(
+        send(editor_client, urls(foote_story)["people"], dumped({"name": "\ud800"})), "name"
+    )
+    assert_refused(send(editor_client, urls(foote_story)["people"], dumped({"name": 5})), "name")
+    assert_refused(send(editor_client, urls(foote_story)["people"], NESTED))
+    source = {"kind": "document", "title": "A letter", "url": "", "surprise": 1}
+    assert_refused(send(editor_client, urls(foote_story)["sources"], dumped(source)), "__all__")
+    assert written() == before
+
+
+def test_lookups_ignore_ids_and_terms_that_name_nothing(editor_client, foote_story):
+    for speaker in ("²", "١", "9" * 5000, "-1", "\x00"):
+        response = editor_client.get(urls(foote_story)["positions"], {"speaker": speaker})
+        assert response.json() == {"positions": [], "default": None}
+    response = editor_client.get(urls(foote_story)["search"] + "speaker/", {"term": "Foo\x00te"})
+    assert response.status_code == 200
+
+
+# A hostile or broken client, fuzzed: no answer is a server error, and a refusal writes nothing.
+
+# Strings as such a client may send them: lone surrogates, nulls, digits of other scripts.
+HOSTILE_TEXT = st.one_of(
+    st.text(st.characters(exclude_categories=[]), max_size=12),
+    st.sampled_from(["", "quote", "claim", "note", "²", "١٢", "7", "0", "-1", "\x00", "\ud800"]),
+)
+KEYS = st.one_of(
+    st.sampled_from(
+        [
+            "kind",
+            "selector",
+            "note",
+            "speaker_description",
+            "speaker",
+            "speaker_organization",
+            "position",
+            "source",
+            "mentioned_person",
+            "mentioned_organization",
+            "mentioned_place",
+            "version",
+            "exact",
+            "prefix",
+            "suffix",
+            "start",
+            "end",
+            "name",
+            "title",
+            "url",
+            "article",
+            "user",
+        ]
+    ),
+    HOSTILE_TEXT,
+)
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats()
+    | HOSTILE_TEXT,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(KEYS, children, max_size=4),
+    max_leaves=12,
+)
+
+
+@st.composite
+def hostile_bodies(draw):
+    shape = draw(st.sampled_from(["object", "value", "bytes", "nested", "cut"]))
+    if shape == "bytes":
+        return draw(st.binary(max_size=40))
+    if shape == "nested":
+        depth = draw(st.integers(min_value=1, max_value=100_000))
+        return b"[" * depth + b"]" * depth
+    payload = draw(JSON_VALUES if shape == "value" else st.dictionaries(KEYS, JSON_VALUES))
+    body = json.dumps(payload, ensure_ascii=True).encode()  # NaN and Infinity as JS writes none
+    if shape == "cut":
+        body = body[: draw(st.integers(min_value=0, max_value=len(body)))]
+    return body
+
+
+@settings(
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(endpoint=st.sampled_from(["create", "change", "person", "source"]), body=hostile_bodies())
+def test_property_no_payload_makes_a_server_error(editor_client, foote_story, endpoint, body):
+    claim = foote_story.annotations.filter(kind="claim").first()
+    url = {
+        "create": urls(foote_story)["annotations"],
+        "change": f"{urls(foote_story)['annotations']}{claim.pk}/",
+        "person": urls(foote_story)["people"],
+        "source": urls(foote_story)["sources"],
+    }[endpoint]
+    before = written()
+    response = send(editor_client, url, body)
+    assert response.status_code in (200, 201, 400, 409), response.content
+    if response.status_code in (400, 409):
+        assert isinstance(response.json()["message"], str) and response.json()["message"]
+        assert written() == before

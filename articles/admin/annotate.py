@@ -4,10 +4,8 @@ Every view is wrapped by the admin site (staff login, CSRF protection on writes)
 user's permission on the article itself; writes go through ``articles.annotations.service``.
 """
 
-import json
-
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
@@ -17,12 +15,14 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from articles.admin import payloads
 from articles.annotations import rendering, service
 from articles.editorial.permissions import can_annotate
 from articles.models import Annotation, Article, Source
 from people.models import Organization, Person, Place
 
 SEARCH_LIMIT = 20
+TOO_LARGE = "The request is too large to be saved. Shorten what you typed and save again."
 RELATIONS = (
     "speaker",
     "speaker_organization",
@@ -108,10 +108,8 @@ def annotations_collection(request, pk):
     article = _editable_article(request, pk)
     if request.method == "GET":
         return _state(article)
-    fields, error = _json_fields(request)
-    if error:
-        return error
     try:
+        fields = payloads.annotation_payload(_body(request), creating=True)
         annotation = service.annotation_create(
             article=article,
             user=request.user,
@@ -133,9 +131,7 @@ def annotation_item(request, pk, annotation_pk):
         if request.method == "DELETE":
             service.annotation_delete(annotation=annotation, user=request.user)
             return _state(article)
-        fields, error = _json_fields(request)
-        if error:
-            return error
+        fields = payloads.annotation_payload(_body(request), creating=False)
         expected = fields.pop("version", None)
         service.annotation_update(
             annotation=annotation, user=request.user, expected_version=expected, **fields
@@ -173,7 +169,8 @@ def search(request, pk, field):
     if field not in SEARCHES:
         raise Http404("No such field to search.")
     model, fields = SEARCHES[field]
-    term = request.GET.get("term", "").strip()
+    # PostgreSQL refuses a null character in a query: no name holds one anyway.
+    term = request.GET.get("term", "").replace("\x00", "").strip()
     query = Q()
     for name in fields:
         query |= Q(**{f"{name}__icontains": term})
@@ -186,12 +183,9 @@ def person_create(request, pk):
     _editable_article(request, pk)
     if not request.user.has_perm("people.add_person"):
         return JsonResponse({"message": "You may not add people."}, status=403)
-    fields, error = _json_fields(request)
-    if error:
-        return error
-    name = str(fields.get("name", "")).strip()
-    person = Person(name=name, slug=_unique_slug(Person, name))
     try:
+        name = payloads.text_payload(_body(request), ["name"])["name"].strip()
+        person = Person(name=name, slug=_unique_slug(Person, name))
         person.full_clean()
     except ValidationError as problem:
         return _problem(problem)
@@ -204,16 +198,16 @@ def source_create(request, pk):
     _editable_article(request, pk)
     if not request.user.has_perm("articles.add_source"):
         return JsonResponse({"message": "You may not add sources."}, status=403)
-    fields, error = _json_fields(request)
-    if error:
-        return error
-    source = Source(
-        kind=str(fields.get("kind", "")),
-        title=str(fields.get("title", "")).strip(),
-        url=str(fields.get("url", "")).strip(),
-        anonymity_justification=str(fields.get("anonymity_justification", "")),
-    )
     try:
+        fields = payloads.text_payload(
+            _body(request), ["kind", "title", "url", "anonymity_justification"]
+        )
+        source = Source(
+            kind=fields["kind"],
+            title=fields["title"].strip(),
+            url=fields["url"].strip(),
+            anonymity_justification=fields["anonymity_justification"],
+        )
         source.full_clean()
     except ValidationError as problem:
         return _problem(problem)
@@ -313,15 +307,12 @@ def _urls(article) -> dict:
     }
 
 
-def _json_fields(request):
+def _body(request) -> bytes:
+    """The request's body, for ``payloads`` to check; one too large is refused like bad input."""
     try:
-        fields = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        fields = None
-    if not isinstance(fields, dict):
-        message = "The request was not understood (expected a JSON object). Reload the page."
-        return None, JsonResponse({"message": message, "errors": {}}, status=400)
-    return fields, None
+        return request.body
+    except RequestDataTooBig:
+        raise ValidationError(TOO_LARGE, code="too_large") from None
 
 
 def _problem(problem):
@@ -346,7 +337,10 @@ def _search_choice(instance):
 
 
 def _int(value):
-    return int(value) if value and str(value).isdigit() else None
+    """A query parameter's id, or None: only ASCII digits ("²" is a digit to str.isdigit)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 def _unique_slug(model, name):
