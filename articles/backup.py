@@ -6,12 +6,19 @@ An archive is a gzip-compressed tar file holding, in this order:
   and media file its count or size and its SHA-256;
 - ``data/<app>.<model>.jsonl``: every row of every model in Django's JSON Lines serialization,
   primary keys kept, so that URLs, revision links and the published edition stay true;
-- ``media/<path>``: every file under MEDIA_ROOT but the renditions cache, which pages rebuild.
+- ``media/<path>``: every image under MEDIA_ROOT but the renditions cache, which pages
+  rebuild (a file that is not an image an upload accepts is left out, and the export says so).
 
 The manifest comes first, so an import refuses an archive from another schema before reading
-the rest. Content types and permissions are not in it (migrations make them; rows name them by
-natural key), nor are sessions (people log in again). Staff accounts are, password hashes
-included: restoring one's own database should restore the logins too.
+the rest. An import trusts an archive no more than an editor's input: a malformed manifest is
+refused whole; article bodies, in the working copy and in every revision, go through the
+sanitizer a save uses; the published edition is rendered again from the restored published
+revisions rather than taken from the archive; and a media file is restored only if it is an
+image an upload accepts, named as the image it is.
+
+Content types and permissions are not in it (migrations make them; rows name them by natural
+key), nor are sessions (people log in again). Staff accounts are, password hashes included:
+restoring one's own database should restore the logins too.
 """
 
 import datetime
@@ -19,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tarfile
 import tempfile
@@ -30,16 +38,24 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.files import File
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Prefetch
 from django.utils import timezone
+from PIL import Image
+from reversion.models import Version
 
 from articles.editorial.roles import ROLES
+from articles.models import Article, PublishedArticle
+from articles.publishing.edition import edition_refresh
+from articles.sanitizing import sanitize_body
 from newsroom.caching import invalidate_when_committed
+from people.images import ACCEPTED_FORMATS, validate_image
 
 FORMAT = "newsroom-backup"
 FORMAT_VERSION = 1
@@ -52,6 +68,20 @@ MATCHED_BY_NAME = {"auth.group"}
 ROWS_PER_QUERY = 1000
 COPY_BUFFER = 1024 * 1024
 NOTHING_IMPORTED = "Nothing was imported."
+# The media files an archive may hold: the images an upload accepts, by the extension the web
+# server serves them under and the formats that extension may hold (Pillow calls a JPEG with
+# several pictures "MPO"). Nothing else is restored: a script, a page or an SVG served from
+# this site's own address would run as the site's own.
+MEDIA_FORMATS = {
+    ".jpg": {"JPEG", "MPO"},
+    ".jpeg": {"JPEG", "MPO"},
+    ".png": {"PNG"},
+    ".webp": {"WEBP"},
+    ".gif": {"GIF"},
+}
+MEDIA_NAMES = ", ".join(MEDIA_FORMATS)
+SHA256 = re.compile(r"[0-9a-f]{64}")
+LARGEST = 2**63 - 1
 
 
 class BackupError(Exception):
@@ -63,12 +93,22 @@ class BackupReport:
     counts: dict[str, int] = field(default_factory=dict)
     media_files: int = 0
     media_bytes: int = 0
+    media_left_out: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         width = max(len(label) for label in [*self.counts, "media files"])
         rows = [f"  {label:<{width}}  {count}" for label, count in self.counts.items()]
         media = f"{self.media_files} ({self.media_bytes:,} bytes)"
-        return [*rows, f"  {'media files':<{width}}  {media}"]
+        lines = [*rows, f"  {'media files':<{width}}  {media}"]
+        if self.media_left_out:
+            names = ", ".join(self.media_left_out[:10]) + (
+                ", …" if len(self.media_left_out) > 10 else ""
+            )
+            lines.append(
+                "Left out of the archive, not being images an upload accepts (an import would "
+                f"refuse them): {names}."
+            )
+        return lines
 
 
 def backed_up_models() -> list:
@@ -105,7 +145,7 @@ def newsroom_export(*, archive: Path) -> BackupReport:
         raise BackupError("Write the archive outside the media folder, which it backs up.")
     with tempfile.TemporaryDirectory(prefix="newsroom-export-") as scratch:
         migrations, models = _dump_rows(Path(scratch))
-        media = _list_media(media_root)
+        media, left_out = _list_media(media_root)
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -119,6 +159,7 @@ def newsroom_export(*, archive: Path) -> BackupReport:
         counts={entry["model"]: entry["count"] for entry in models},
         media_files=len(media),
         media_bytes=sum(entry["size"] for entry in media),
+        media_left_out=left_out,
     )
 
 
@@ -188,11 +229,12 @@ class _Counted:
             yield row
 
 
-def _list_media(media_root: Path) -> list[dict]:
-    """Every regular file under MEDIA_ROOT but the renditions cache, with its checksum."""
-    files = []
+def _list_media(media_root: Path) -> tuple[list[dict], list[str]]:
+    """Every regular file under MEDIA_ROOT but the renditions cache, with its checksum; and
+    the paths of the files left out, which are not images an upload accepts."""
+    files, left_out = [], []
     if not media_root.is_dir():
-        return files
+        return files, left_out
     for folder, subfolders, names in os.walk(media_root):
         here = Path(folder)
         if here == media_root:
@@ -202,15 +244,40 @@ def _list_media(media_root: Path) -> list[dict]:
             path = here / name
             if path.is_symlink() or not path.is_file():
                 continue
+            relative = path.relative_to(media_root).as_posix()
+            if _media_problem(path, relative):
+                left_out.append(relative)
+                continue
             # The modification time names the image's renditions: kept, pages keep their URLs.
             files.append(
-                {
-                    "path": path.relative_to(media_root).as_posix(),
-                    "mtime_ns": path.stat().st_mtime_ns,
-                    **_file_digest(path),
-                }
+                {"path": relative, "mtime_ns": path.stat().st_mtime_ns, **_file_digest(path)}
             )
-    return files
+    return files, left_out
+
+
+def _media_problem(path: Path, name: str) -> str:
+    """Why the file at ``path``, restored as ``name``, is not an image an upload accepts, or "".
+
+    The file is checked as an upload is (people.images: its format and size from its header),
+    and its name must say that format, which is how the web server will serve it. It is kept
+    byte for byte, not re-encoded: an export's images were cleaned when they were uploaded, and
+    a restore gives them back unchanged, under the names and times their renditions are keyed by.
+    """
+    formats = MEDIA_FORMATS.get(PurePosixPath(name).suffix.lower())
+    if formats is None:
+        return f"its name does not end in {MEDIA_NAMES}"
+    try:
+        with path.open("rb") as stream, File(stream, name=name) as file:
+            validate_image(file)
+            with Image.open(file, formats=ACCEPTED_FORMATS) as image:
+                found = image.format
+    except ValidationError as problem:
+        return " ".join(problem.messages)
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        return "it is not an image that can be read"
+    if found not in formats:
+        return f"it holds a {found} image, which its name does not say"
+    return ""
 
 
 def _file_digest(path: Path) -> dict:
@@ -291,6 +358,7 @@ def newsroom_import(*, archive: Path) -> BackupReport:
             with tarfile.open(archive, mode="r|gz") as tar:
                 manifest = _read_manifest(tar, archive)
                 _check_migrations(manifest["migrations"])
+                _check_models(manifest["models"])
                 _check_empty()
                 targets = _check_media_targets(manifest["media"], media_root)
                 staged = _stage(tar, manifest, Path(scratch))
@@ -313,14 +381,72 @@ def _read_manifest(tar, archive: Path) -> dict:
         raise BackupError(f"{archive} is not a Newsroom backup: it does not begin with a manifest.")
     try:
         manifest = json.load(tar.extractfile(member))
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BackupError(f"The manifest of {archive} is not JSON. {NOTHING_IMPORTED}") from None
+    if not isinstance(manifest, dict):
+        raise BackupError(f"The manifest of {archive} is not a JSON object. {NOTHING_IMPORTED}")
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(
             f"{archive} is not a backup this version of Newsroom can read "
             f"(format {manifest.get('format')} {manifest.get('format_version')})."
         )
+    problems = _manifest_problems(manifest)
+    if problems:
+        raise BackupError(
+            f"The manifest of {archive} is not one an export writes: {'; '.join(problems)}. The "
+            f"archive was altered or damaged. {NOTHING_IMPORTED}"
+        )
     return manifest
+
+
+def _manifest_problems(manifest: dict) -> list[str]:
+    """What is wrong with the manifest's shape, before anything reads an entry of it."""
+    problems = []
+    migrations = manifest.get("migrations")
+    if not isinstance(migrations, dict) or not all(
+        isinstance(names, list) and all(isinstance(name, str) for name in names)
+        for names in migrations.values()
+    ):
+        problems.append("its migrations are not lists of names by app")
+    fields = {
+        "models": {"model": str, "count": int, "size": int, "sha256": str},
+        "media": {"path": str, "mtime_ns": int, "size": int, "sha256": str},
+    }
+    for part, expected in fields.items():
+        entries = manifest.get(part)
+        if not isinstance(entries, list) or not all(
+            isinstance(entry, dict) and _entry_is(entry, expected) for entry in entries
+        ):
+            problems.append(f"its {part} are not entries of {', '.join(expected)}")
+            continue
+        key = next(iter(expected))
+        names = [entry[key] for entry in entries]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            problems.append(f"its {part} list {', '.join(repeated[:5])} more than once")
+    return problems
+
+
+def _entry_is(entry: dict, expected: dict) -> bool:
+    for name, kind in expected.items():
+        value = entry.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return False
+        if kind is int and not 0 <= value <= LARGEST:
+            return False
+    return bool(SHA256.fullmatch(entry["sha256"]))
+
+
+def _check_models(entries: list[dict]) -> None:
+    """Refuse rows of a model an export does not write: sessions, permissions, unknown ones."""
+    known = {model._meta.label_lower for model in backed_up_models()}
+    unknown = sorted(entry["model"] for entry in entries if entry["model"] not in known)
+    if unknown:
+        names = ", ".join(f"“{name}”" for name in unknown[:5])
+        raise BackupError(
+            f"The archive holds rows of {names}, which no Newsroom backup holds: it was altered. "
+            f"{NOTHING_IMPORTED}"
+        )
 
 
 def _check_migrations(archived: dict[str, list[str]]) -> None:
@@ -362,18 +488,34 @@ def _check_empty() -> None:
 def _check_media_targets(media: list[dict], media_root: Path) -> dict[str, Path]:
     targets = {}
     for entry in media:
-        relative = PurePosixPath(entry["path"])
+        name = entry["path"]
+        relative = PurePosixPath(name)
+        # "", "." and "a/./b" are not written as they are; "a/../b" and "/a" lead elsewhere.
         if (
-            relative.is_absolute()
-            or relative.as_posix() != entry["path"]
+            not relative.parts
+            or relative.is_absolute()
+            or relative.as_posix() != name
             or ".." in relative.parts
+            or "\x00" in name
             or relative.parts[0] == REGENERATED_MEDIA
         ):
             raise BackupError(
-                f"The archive lists a media file at “{entry['path']}”, outside the media folder "
-                f"it may restore into: it was altered. {NOTHING_IMPORTED}"
+                f"The archive lists a media file at “{_shown(name)}”, which is not a path inside "
+                f"the media folder it may restore into: it was altered. {NOTHING_IMPORTED}"
             )
-        targets[entry["path"]] = media_root.joinpath(*relative.parts)
+        if relative.suffix.lower() not in MEDIA_FORMATS:
+            raise BackupError(
+                f"The archive holds the media file “{_shown(name)}”, which is not an image an "
+                f"upload accepts (its name does not end in {MEDIA_NAMES}): it was altered, or "
+                f"the file was never uploaded here. {NOTHING_IMPORTED}"
+            )
+        targets[name] = media_root.joinpath(*relative.parts)
+    folders = {parent.as_posix() for name in targets for parent in PurePosixPath(name).parents}
+    if clash := sorted(folders & targets.keys()):
+        raise BackupError(
+            f"The archive lists “{_shown(clash[0])}” both as a media file and as a folder: it "
+            f"was altered. {NOTHING_IMPORTED}"
+        )
     taken = [name for name, target in targets.items() if os.path.lexists(target)]
     if taken:
         raise BackupError(
@@ -406,6 +548,12 @@ def _stage(tar, manifest: dict, scratch: Path) -> dict[str, Path]:
                 f"{what or 'The rows of ' + entry['model']} in the archive do not match their "
                 f"checksum: the archive is damaged or was altered. {NOTHING_IMPORTED}"
             )
+        if member.name.startswith("media/") and (problem := _media_problem(path, entry["path"])):
+            raise BackupError(
+                f"The archive holds the media file “{entry['path']}”, which is not an image an "
+                f"upload accepts ({problem}): it was altered, or the file was never uploaded "
+                f"here. {NOTHING_IMPORTED}"
+            )
         staged[member.name] = path
     missing = expected.keys() - staged.keys()
     if missing:
@@ -430,6 +578,7 @@ def _load(manifest: dict, staged: dict[str, Path], targets: dict[str, Path]) -> 
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(statement)
+            _render_edition_again()
             for entry in manifest["media"]:
                 target = targets[entry["path"]]
                 placed.append(target)
@@ -455,9 +604,16 @@ def _load_rows(entry: dict, path: Path) -> int:
     with path.open(encoding="utf-8") as stream:
         try:
             for row in serializers.deserialize("jsonl", stream):
+                if row.object._meta.label_lower != entry["model"]:
+                    raise BackupError(
+                        f"The rows of {entry['model']} in the archive hold a row of "
+                        f"{row.object._meta.label_lower}: it was altered. {NOTHING_IMPORTED}"
+                    )
+                _distrust(row.object)
                 row.save(force_insert=insert)
                 count += 1
-        except (DeserializationError, IntegrityError) as problem:
+        # ValueError: text a database cannot store (a lone surrogate, a null character).
+        except (DeserializationError, DatabaseError, ValueError) as problem:
             raise BackupError(
                 f"The rows of {entry['model']} could not be restored: {problem}. {NOTHING_IMPORTED}"
             ) from None
@@ -467,6 +623,83 @@ def _load_rows(entry: dict, path: Path) -> int:
             f"{entry['count']}: it was altered. {NOTHING_IMPORTED}"
         )
     return count
+
+
+def _distrust(row) -> None:
+    """Give a row's HTML the treatment a save gives it: the body sanitizer, on the working copy
+    and on every revision, which the revision pages and the published edition render."""
+    if isinstance(row, Article):
+        row.body = sanitize_body(row.body)
+    elif isinstance(row, Version):
+        _sanitize_revision(row)
+
+
+def _sanitize_revision(version: Version) -> None:
+    if version.format != "json":
+        raise BackupError(
+            f"The archive holds a revision (version {version.pk}) kept as {version.format}, "
+            f"which Newsroom does not write: it was altered. {NOTHING_IMPORTED}"
+        )
+    try:
+        objects = json.loads(version.serialized_data)
+    except (ValueError, RecursionError):
+        objects = None
+    if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
+        raise BackupError(
+            f"The archive holds a revision (version {version.pk}) whose data cannot be read: it "
+            f"was altered or damaged. {NOTHING_IMPORTED}"
+        )
+    changed = False
+    for kept in objects:
+        fields = kept.get("fields")
+        if str(kept.get("model")).lower() != "articles.article" or not isinstance(fields, dict):
+            continue
+        body = fields.get("body", "")
+        if not isinstance(body, str):
+            raise BackupError(
+                f"The archive holds a revision (version {version.pk}) whose body is not text: "
+                f"it was altered. {NOTHING_IMPORTED}"
+            )
+        if (cleaned := sanitize_body(body)) != body:
+            fields["body"], changed = cleaned, True
+    if changed:
+        version.serialized_data = json.dumps(objects, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def _render_edition_again() -> None:
+    """Write what readers see from the restored published revisions, not from the archive.
+
+    The edition's rows hold rendered HTML; rendering it again from the revisions (whose bodies
+    were sanitized) gives the same bytes for an archive an export wrote, and nothing else for
+    one that was altered. An edition whose published revision was deleted cannot be rendered
+    again: its body goes through the sanitizer, which keeps its words and links.
+    """
+    try:
+        edition_refresh(articles=Article.objects.all())
+    # What a revision's data that no save wrote can make rendering raise.
+    except (
+        ObjectDoesNotExist,
+        ValidationError,
+        DeserializationError,
+        DatabaseError,
+        ValueError,
+        KeyError,
+        TypeError,
+    ) as problem:
+        raise BackupError(
+            f"The published stories could not be rendered again from their revisions ({problem})"
+            f": the archive was altered or damaged. {NOTHING_IMPORTED}"
+        ) from None
+    orphans = PublishedArticle.objects.filter(article__published_revision__isnull=True)
+    for edition in orphans.only("body_html"):
+        if (cleaned := sanitize_body(edition.body_html)) != edition.body_html:
+            PublishedArticle.objects.filter(pk=edition.pk).update(body_html=cleaned)
+
+
+def _shown(name: str) -> str:
+    """Part of a path from the archive, safe to print in a message."""
+    name = name.encode("utf-8", "replace").decode("utf-8").replace("\x00", "?")
+    return name if len(name) <= 80 else name[:79] + "…"
 
 
 def _check_references(models) -> None:

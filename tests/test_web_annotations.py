@@ -80,3 +80,92 @@ def test_import_of_words_not_in_the_body_imports_nothing(admin_client, foote_sto
         call_command("import_annotations", foote_story.slug, str(path))
     assert foote_story.annotations.count() == 0
     assert before > 0
+
+
+def without_classifying(item):
+    item["body"] = [body for body in item["body"] if body["purpose"] != "classifying"]
+
+
+def set_kind(value):
+    def change(item):
+        next(body for body in item["body"] if body["purpose"] == "classifying")["value"] = value
+
+    return change
+
+
+def set_quote(key, value):
+    def change(item):
+        quote = next(s for s in item["target"]["selector"] if s["type"] == "TextQuoteSelector")
+        quote[key] = value
+
+    return change
+
+
+def replace(key, value):
+    def change(item):
+        item[key] = value
+
+    return change
+
+
+def unlinked(item):
+    item["body"].append({"type": "SpecificResource", "purpose": "identifying", "source": 7})
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (without_classifying, "has no body with the purpose “classifying” giving its kind"),
+        (set_kind("rumour"), "its kind is “rumour”, not one of quote, paraphrase"),
+        (set_kind(["quote"]), "its kind is missing, not one of quote"),
+        (set_quote("exact", 5), "its TextQuoteSelector's exact words is not a string"),
+        (set_quote("exact", "\ud800"), "exact words holds characters that cannot be stored"),
+        (set_quote("prefix", "a\x00b"), "prefix holds characters that cannot be stored"),
+        (replace("body", {"purpose": "classifying"}), "its body is not a list of JSON objects"),
+        (replace("body", ["quote"]), "its body is not a list of JSON objects"),
+        (replace("target", "the article"), "it has no target with a list of selectors"),
+        (replace("target", {"selector": [None]}), "it has no target with a list of selectors"),
+        (replace("target", {"selector": []}), "no TextQuoteSelector giving the words it marks"),
+        (unlinked, "its body of purpose “identifying” links to nothing"),
+    ],
+)
+def test_a_malformed_annotation_is_named_with_what_is_wrong_and_nothing_is_imported(
+    admin_client, foote_story, tmp_path, change, message
+):
+    document = admin_client.get(URL).json()
+    number = len(document["first"]["items"])
+    change(document["first"]["items"][-1])
+    path = tmp_path / "bad.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    foote_story.annotations.all().delete()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_annotations", foote_story.slug, str(path))
+    assert str(refused.value).startswith(f"Annotation {number} could not be imported: ")
+    assert message in str(refused.value)
+    assert foote_story.annotations.count() == 0
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"first": ["not", "a", "page"]}', "not a Web Annotation collection"),
+        ('{"first": {"items": [7]}}', "Annotation 1 could not be imported: it is not a JSON"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_malformed_collection_is_refused_with_a_message(foote_story, tmp_path, content, message):
+    path = tmp_path / "bad.jsonld"
+    path.write_text(content, encoding="utf-8")
+    before = foote_story.annotations.count()
+    with pytest.raises(CommandError, match=message):
+        call_command("import_annotations", foote_story.slug, str(path))
+    assert foote_story.annotations.count() == before
+
+
+def test_readers_collection_names_each_annotation_as_the_page_does(client, foote_story):
+    page = client.get(foote_story.get_absolute_url()).content.decode()
+    working = set(foote_story.annotations.values_list("pk", flat=True))
+    for item in items(client.get(URL)):
+        number = int(item["id"].rpartition("#annotation-")[2])
+        assert number in working
+        assert f'id="annotation-{number}"' in page

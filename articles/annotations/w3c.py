@@ -26,6 +26,7 @@ MOTIVATIONS = {
     Annotation.Kind.NOTE: "commenting",
 }
 RELATIONS = Annotation.LINKS
+_KIND_NAMES = ", ".join(Annotation.Kind.values)
 _URL_PATTERNS = {
     "person": (re.compile(r"/people/(?P<key>[-\w]+)/$"), Person, "slug"),
     "organization": (re.compile(r"/organizations/(?P<key>[-\w]+)/$"), Organization, "slug"),
@@ -95,8 +96,11 @@ def _annotation(annotation, article_url, absolute) -> dict:
         selectors.append(
             {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
         )
+    # A published row names the working annotation it shows, whose id the page's anchors use:
+    # its own id changes each time the edition is written again.
+    number = getattr(annotation, "annotation_id", annotation.pk)
     document = {
-        "id": f"{article_url}#annotation-{annotation.pk}",
+        "id": f"{article_url}#annotation-{number}",
         "type": "Annotation",
         "motivation": MOTIVATIONS[annotation.kind],
         "body": bodies,
@@ -117,10 +121,11 @@ def _link(purpose, url):
 def annotations_import(*, article: Article, document: dict) -> list[Annotation]:
     """Create the collection's annotations on ``article``; all or none.
 
-    An item whose quote is not in the body, or whose links name nothing here, stops the import
-    with a message naming the item.
+    An item that is malformed, whose quote is not in the body, or whose links name nothing here
+    stops the import with a message naming the item and what is wrong with it.
     """
-    items = (document.get("first") or {}).get("items") if isinstance(document, dict) else None
+    first = document.get("first") if isinstance(document, dict) else None
+    items = first.get("items") if isinstance(first, dict) else None
     if not isinstance(items, list):
         raise ValidationError("This is not a Web Annotation collection: no first.items list.")
     text = article.plain_text
@@ -135,37 +140,66 @@ def annotations_import(*, article: Article, document: dict) -> list[Annotation]:
 
 
 def _import_item(article, text, item) -> Annotation:
+    if not isinstance(item, dict):
+        raise ValidationError("it is not a JSON object.")
+    target = item.get("target")
+    parts = target.get("selector") if isinstance(target, dict) else None
+    if not isinstance(parts, list) or not all(isinstance(part, dict) for part in parts):
+        raise ValidationError("it has no target with a list of selectors.")
     selector = {}
-    for part in item["target"]["selector"]:
-        if part["type"] == "TextQuoteSelector":
-            selector.update(exact=part["exact"], prefix=part.get("prefix", ""))
-            selector["suffix"] = part.get("suffix", "")
-        elif part["type"] == "TextPositionSelector":
-            selector.update(start=part["start"], end=part["end"])
+    for part in parts:
+        if part.get("type") == "TextQuoteSelector":
+            selector["exact"] = _text(part.get("exact"), "its TextQuoteSelector's exact words")
+            selector["prefix"] = _text(part.get("prefix", ""), "its TextQuoteSelector's prefix")
+            selector["suffix"] = _text(part.get("suffix", ""), "its TextQuoteSelector's suffix")
+        elif part.get("type") == "TextPositionSelector":
+            start, end = part.get("start"), part.get("end")
+            if not all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end)):
+                raise ValidationError("its TextPositionSelector's start and end are not integers.")
+            selector.update(start=start, end=end)
+    if not selector.get("exact"):
+        raise ValidationError("it has no TextQuoteSelector giving the words it marks.")
     span = anchoring.anchor(text, selector)
     if span is None:
         raise ValidationError(f"“{selector.get('exact', '')}” is not in the article's body.")
     annotation = Annotation(article=article, exact=text[span[0] : span[1]])
     annotation.start, annotation.end = span
-    _apply_bodies(annotation, item.get("body", []))
+    bodies = item.get("body", [])
+    if not isinstance(bodies, list) or not all(isinstance(body, dict) for body in bodies):
+        raise ValidationError("its body is not a list of JSON objects.")
+    _apply_bodies(annotation, bodies)
     annotation.full_clean()
     annotation.save()
     return annotation
 
 
 def _apply_bodies(annotation, bodies):
-    kind = next(b["value"] for b in bodies if b.get("purpose") == "classifying")
+    kinds = [body.get("value") for body in bodies if body.get("purpose") == "classifying"]
+    if not kinds:
+        raise ValidationError(
+            f"it has no body with the purpose “classifying” giving its kind ({_KIND_NAMES})."
+        )
+    kind = kinds[0]
+    if kind not in Annotation.Kind.values:
+        shown = f"“{_shown(kind)}”" if isinstance(kind, str) else "missing"
+        raise ValidationError(f"its kind is {shown}, not one of {_KIND_NAMES}.")
     annotation.kind = kind
     speaking = kind in Annotation.SPEAKER_KINDS
     for body in bodies:
         purpose = body.get("purpose")
+        if purpose == "classifying":
+            continue
         if body.get("type") == "TextualBody":
             if purpose == "identifying":
-                annotation.speaker_description = body["value"]
+                annotation.speaker_description = _text(body.get("value"), "its speaker text")
             elif purpose == "commenting":
-                annotation.note = body["value"]
+                annotation.note = _text(body.get("value"), "its comment")
             continue
-        kind_of, instance = _resolve(body["source"])
+        if not isinstance(body.get("source"), str):
+            raise ValidationError(
+                f"its body of purpose “{_shown(purpose)}” links to nothing (no source address)."
+            )
+        kind_of, instance = _resolve(_text(body["source"], "a body's source address"))
         if kind_of == "person":
             setattr(annotation, "speaker" if speaking else "mentioned_person", instance)
         elif kind_of == "organization":
@@ -175,6 +209,30 @@ def _apply_bodies(annotation, bodies):
             annotation.mentioned_place = instance
         else:
             setattr(annotation, kind_of, instance)
+
+
+def _text(value, what: str) -> str:
+    """A string of the collection that can be stored: no null character, no lone surrogate."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} is not a string.")
+    if "\x00" in value or not _is_utf8(value):
+        raise ValidationError(f"{what} holds characters that cannot be stored.")
+    return value
+
+
+def _is_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON's \ud800 escapes can make
+        return False
+    return True
+
+
+def _shown(value) -> str:
+    """Part of a string from the collection, safe to print in a message."""
+    if not isinstance(value, str):
+        return "none"
+    return value[:40].encode("utf-8", "replace").decode("utf-8").replace("\x00", "?")
 
 
 def _resolve(url):

@@ -27,6 +27,11 @@ class Command(BaseCommand):
                 document = json.load(stream)
         except (OSError, ValueError) as problem:
             raise CommandError(f"Could not read {path}: {problem}") from None
+        except RecursionError:
+            raise CommandError(
+                f"Could not read {path}: its JSON is nested too deeply to be an annotation "
+                "collection."
+            ) from None
         try:
             created = annotations_import(article=article, document=document)
         except ValidationError as problem:

@@ -10,7 +10,9 @@ class Command(BaseCommand):
         "Restore an archive written by export_newsroom into an empty database (migrated, no "
         "content yet) and media folder, keeping every primary key. Everything is restored in "
         "one transaction, or nothing: an archive from another migration state, a database "
-        "with content, or a file whose checksum does not match is refused."
+        "with content, a malformed manifest, a file whose checksum does not match, or a media "
+        "file that is not an image an upload accepts is refused. Article bodies are sanitized "
+        "as on a save, and the published edition is rendered again from its revisions."
     )
 
     def add_arguments(self, parser):
