@@ -41,9 +41,11 @@ DAMAGED = (
     "Export it again and upload the new file."
 )
 
-# An animation keeps its first frame (pages show a still); a GIF's is stored as a PNG, without
-# GIF's 256-colour limit.
-_STORED_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
+# A file of several frames keeps its first (pages show a still): an animated GIF, WebP or PNG,
+# or a multi-picture JPEG (MPO: a phone's photo with a depth map or a stereo pair, which Pillow
+# opens as "MPO" although it is a JPEG), stored as a plain JPEG. A GIF's frame is stored as a
+# PNG, without GIF's 256-colour limit.
+_STORED_FORMAT = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 _EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 _STORED_OPTIONS = {
     "JPEG": {"quality": 90, "optimize": True, "progressive": True},
@@ -81,8 +83,11 @@ def clean_image(file) -> ContentFile:
     Raises ValidationError, with a sentence an editor can act on, for anything else.
     """
     with _opened(file) as image:
-        stored_format = _STORED_FORMAT[image.format]
+        stored_format = _STORED_FORMAT.get(image.format)
+        if stored_format is None:  # a variant of an accepted format that is not known here
+            raise ValidationError(NOT_AN_IMAGE, code="invalid_image")
         try:
+            image.seek(0)
             image.load()
             ImageOps.exif_transpose(image, in_place=True)
             cleaned = _without_metadata(_in_srgb(_plain_mode(image)))

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from people.dates import DatePrecision, first_of_month, format_partial_date, last_of_month
 from people.images import validate_image
+from people.uploads import UnguessableName
 
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata id is a Q followed by digits, for example Q6279."
@@ -26,7 +27,9 @@ class Person(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     bio = models.TextField("short bio", blank=True)
-    photo = models.ImageField(upload_to="people/", blank=True, validators=[validate_image])
+    photo = models.ImageField(
+        upload_to=UnguessableName("people/"), blank=True, validators=[validate_image]
+    )
     photo_credit = models.CharField(max_length=200, blank=True)
     aliases = models.TextField(
         blank=True,

@@ -1,5 +1,6 @@
 import io
 import os
+import re
 import struct
 import zlib
 from html.parser import HTMLParser
@@ -21,6 +22,7 @@ from articles.models import Article
 from people import images
 from people.images import ImageUploadField, clean_image, renditions, validate_image
 from people.models import Person
+from people.uploads import UnguessableName
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 
@@ -196,6 +198,77 @@ def test_a_truncated_image_is_refused_as_damaged():
     assert refused.value.messages == [images.DAMAGED]
 
 
+def frames_bytes(format: str, **options) -> bytes:
+    """A file of two frames, the first red and the second blue."""
+    red, blue = Image.new("RGB", (60, 30), RED), Image.new("RGB", (60, 30), BLUE)
+    content = io.BytesIO()
+    red.save(content, format=format, save_all=True, append_images=[blue], **options)
+    return content.getvalue()
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture_without_gps():
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Phone"
+    exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] = (18.0, 32.0, 24.0)
+    original = frames_bytes("MPO", exif=exif)
+    assert Image.open(io.BytesIO(original)).format == "MPO"
+
+    cleaned = clean_image(upload(original, "IMG_0423.JPG"))
+
+    assert cleaned.name == "img_0423.jpg"
+    content = cleaned.read()
+    result = Image.open(io.BytesIO(content))
+    assert (result.format, getattr(result, "n_frames", 1)) == ("JPEG", 1)
+    assert not result.getexif() and b"Phone" not in content and b"MPF" not in content
+    assert close_to(result.getpixel((5, 5)), RED)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored_as"),
+    [
+        ("stereo.jpg", frames_bytes("MPO"), "JPEG"),
+        ("animated.gif", frames_bytes("GIF"), "PNG"),
+        ("animated.webp", frames_bytes("WEBP", lossless=True), "WEBP"),
+        ("animated.png", frames_bytes("PNG"), "PNG"),
+    ],
+    ids=["mpo", "gif", "webp", "apng"],
+)
+def test_every_file_of_several_frames_is_stored_as_its_first_frame_alone(name, content, stored_as):
+    assert Image.open(io.BytesIO(content)).n_frames == 2
+
+    result = Image.open(io.BytesIO(clean_image(upload(content, name)).read()))
+
+    assert result.format == stored_as
+    assert not getattr(result, "is_animated", False)
+    assert getattr(result, "n_frames", 1) == 1
+    assert close_to(result.convert("RGB").getpixel((5, 5)), RED)
+
+
+def test_an_image_opened_as_a_format_not_known_here_is_refused_with_a_sentence(monkeypatch):
+    monkeypatch.delitem(images._STORED_FORMAT, "MPO")
+
+    with pytest.raises(ValidationError) as refused:
+        clean_image(upload(frames_bytes("MPO")))
+
+    assert refused.value.messages == [images.NOT_AN_IMAGE]
+
+
+def test_uploads_are_stored_under_a_name_that_cannot_be_guessed():
+    to_articles = UnguessableName("articles/%Y/%m/")
+
+    names = {to_articles(Article(), "img_0423.jpg") for _ in range(100)}
+
+    assert len(names) == 100
+    for name in names:
+        assert re.fullmatch(r"articles/\d{4}/\d{2}/img_0423-[0-9a-f]{32}\.jpg", name)
+    assert re.fullmatch(r"people/image-[0-9a-f]{32}", UnguessableName("people/")(None, ""))
+    long = UnguessableName("articles/%Y/%m/")(None, f"{'Del Rio bridge ' * 20}.WEBP")
+    assert re.fullmatch(
+        r"articles/\d{4}/\d{2}/del-rio-bridge-del-rio-bridge-de-[0-9a-f]{32}\.webp", long
+    )
+    assert len(long) <= 100  # a FileField's length: storage would cut the random part to fit
+
+
 def test_validate_image_does_not_read_a_file_already_stored(media):
     person = Person(name="Daniel Foote", photo=stored("people/foote.jpg", b"not an image"))
 
@@ -224,8 +297,8 @@ def test_the_upload_field_stores_the_cleaned_image_and_shows_the_sentence(db, me
     assert form.is_valid(), form.errors
     person = form.save()
 
-    assert person.photo.name == "people/foote.jpg"
-    assert not Image.open(media / "people" / "foote.jpg").getexif()
+    assert re.fullmatch(r"people/foote-[0-9a-f]{32}\.jpg", person.photo.name)
+    assert not Image.open(media / person.photo.name).getexif()
     refused = PersonPhotoForm(data, {"photo": upload(png_claiming(20_000, 20_000), "x.png")})
     assert refused.errors["photo"] == [
         "This image is too large: 20,000 × 20,000 pixels; the limit is 40 megapixels. "

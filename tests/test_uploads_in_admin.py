@@ -2,6 +2,7 @@
 storage failures refused with a message, and nothing half-saved."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,7 @@ from articles.models import Article
 from people.models import Person
 from people.uploads import STORAGE_FAILED
 from tests.admin_forms import change_form_data
-from tests.test_images import image_bytes, png_claiming
+from tests.test_images import RED, close_to, frames_bytes, image_bytes, png_claiming
 
 
 @pytest.fixture
@@ -78,3 +79,50 @@ def test_person_photo_that_is_not_an_image_is_refused(admin_client, foote, media
     assert response.status_code == 200
     assert "Upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
     assert Person.objects.get(pk=foote.pk).photo.name == ""
+
+
+def phone_photo_of_two_pictures() -> bytes:
+    """A multi-picture JPEG (MPO), as many phone cameras write: red, then blue; with GPS."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Phone"
+    exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] = (18.0, 32.0, 24.0)
+    content = frames_bytes("MPO", exif=exif)
+    assert Image.open(io.BytesIO(content)).format == "MPO"
+    return content
+
+
+def assert_stored_as_a_plain_jpeg_of_the_first_picture(field_file):
+    stored = Image.open(io.BytesIO(field_file.read()))
+    assert (stored.format, getattr(stored, "n_frames", 1)) == ("JPEG", 1)
+    assert not stored.getexif()
+    assert close_to(stored.getpixel((5, 5)), RED)
+
+
+def test_a_lead_image_gets_a_name_that_cannot_be_guessed(admin_client, foote_story, media):
+    upload = SimpleUploadedFile("IMG_0423.JPG", photo_with_gps(), "image/jpeg")
+    response = post_article(admin_client, foote_story, upload, lead_image_alt="The bridge")
+    assert response.status_code == 302
+    name = Article.objects.get(pk=foote_story.pk).lead_image.name
+    assert re.fullmatch(r"articles/\d{4}/\d{2}/img_0423-[0-9a-f]{32}\.jpg", name)
+    assert (media / name).is_file()
+    assert [path.name for path in (media / name).parent.iterdir()] == [name.rsplit("/")[-1]]
+
+
+def test_a_multi_picture_jpeg_is_accepted_as_a_lead_image(admin_client, foote_story, media):
+    upload = SimpleUploadedFile("IMG_0423.JPG", phone_photo_of_two_pictures(), "image/jpeg")
+    response = post_article(admin_client, foote_story, upload, lead_image_alt="The bridge")
+    assert response.status_code == 302
+    assert_stored_as_a_plain_jpeg_of_the_first_picture(
+        Article.objects.get(pk=foote_story.pk).lead_image
+    )
+
+
+def test_a_multi_picture_jpeg_is_accepted_as_a_person_photo(admin_client, foote, media):
+    url = reverse("admin:people_person_change", args=[foote.pk])
+    data = change_form_data(admin_client, url)
+    data["photo"] = SimpleUploadedFile("Foote.JPG", phone_photo_of_two_pictures(), "image/jpeg")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    photo = Person.objects.get(pk=foote.pk).photo
+    assert re.fullmatch(r"people/foote-[0-9a-f]{32}\.jpg", photo.name)
+    assert_stored_as_a_plain_jpeg_of_the_first_picture(photo)

@@ -11,6 +11,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles.annotations import anchoring
 from articles.sanitizing import EDITOR_EXTENSIONS, sanitize_body
 from people.images import validate_image
+from people.uploads import UnguessableName
 
 
 class Topic(models.Model):
@@ -44,7 +45,7 @@ class Article(models.Model):
     bylines = models.ManyToManyField("people.Person", blank=True, related_name="bylined_articles")
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
     lead_image = models.ImageField(
-        upload_to="articles/%Y/%m/", blank=True, validators=[validate_image]
+        upload_to=UnguessableName("articles/%Y/%m/"), blank=True, validators=[validate_image]
     )
     lead_image_alt = models.CharField(
         "lead image description",
