@@ -11,3 +11,9 @@ class ArticlesConfig(AppConfig):
         # the published edition in step with the people it shows.
         from articles.editorial import revisions  # noqa: F401
         from articles.publishing import signals  # noqa: F401
+        from articles.site.filters import ArticleFilter, PersonFilter, QuoteFilter
+        from newsroom.caching import query_parameters_read
+
+        # The page cache keeps a page per value of these, and of nothing else.
+        for filterset in (ArticleFilter, QuoteFilter, PersonFilter):
+            query_parameters_read(filterset.base_filters)

@@ -4,6 +4,12 @@ Pages are stored under a generation number; anything that changes what readers s
 publication, a correction, a person's name) moves the generation on, so every server stops
 serving the old pages at once. With Redis as the cache (REDIS_URL) the generation is shared by
 all app servers; with the local-memory default it is per process.
+
+Only a query parameter that a public page reads (registered by the apps at start-up with
+``query_parameters_read``) can make a page of its own: a request with any other is served
+uncached, so that junk query strings (``/?x=1``, ``/?x=2``, ...) cannot fill the cache, and a
+page whose output depended on a parameter this cache does not know is never served to readers
+of another address.
 """
 
 import hashlib
@@ -14,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import escape_uri_path
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +57,31 @@ def _generation() -> int:
     return generation
 
 
+# The query parameters public pages read. The apps that serve those pages add theirs when they
+# load (the articles app: its FilterSets' filters), so this module imports none of them.
+_QUERY_PARAMETERS = {"page"}
+
+
+def query_parameters_read(names) -> None:
+    """Declare query parameters a public page reads: each value may make a page of its own."""
+    _QUERY_PARAMETERS.update(names)
+
+
+def known_query_parameters() -> frozenset[str]:
+    return frozenset(_QUERY_PARAMETERS)
+
+
 def _key(request, generation) -> str:
-    # Scheme and host are part of the key: feeds and sitemaps carry absolute URLs.
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"public-page:{generation}:{address}"
+    """The cache key of the page at this request's address, read as its view reads it.
+
+    Scheme and host are part of it (feeds and sitemaps carry absolute URLs); the query is the
+    parsed one, so that ``/?&`` or ``/?q=%61`` is not a page apart from ``/`` or ``/?q=a``.
+    """
+    query = request.GET.urlencode()
+    address = f"{request.scheme}://{request.get_host()}{escape_uri_path(request.path)}"
+    if query:
+        address = f"{address}?{query}"
+    return f"public-page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 class PublicPageCacheMiddleware:
@@ -85,6 +113,7 @@ class PublicPageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and not request.path.startswith(PRIVATE_PREFIXES)
             and not request.user.is_authenticated
+            and known_query_parameters().issuperset(request.GET)
         )
 
     @staticmethod

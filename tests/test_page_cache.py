@@ -1,7 +1,10 @@
+import pytest
 from django.urls import reverse
 
 from articles.editorial import workflow
 from articles.models import Correction
+from articles.site.filters import ArticleFilter, PersonFilter, QuoteFilter
+from newsroom import caching
 from tests.conftest import publish_again
 
 ARTICLE_URL = "/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/"
@@ -69,3 +72,79 @@ def test_not_found_and_preview_pages_are_not_cached(client, foote_story):
     assert "X-Cache" not in client.get("/articles/nothing-here/")
     client.get("/preview/some-token/")
     assert "X-Cache" not in client.get("/preview/some-token/")
+
+
+class RecordingCache:
+    """The cache, noting the key of every page stored in it."""
+
+    def __init__(self, cache):
+        self.cache, self.pages = cache, []
+
+    def set(self, key, *args, **kwargs):
+        self.pages.append(key)
+        return self.cache.set(key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
+@pytest.fixture
+def stored_pages(monkeypatch):
+    recording = RecordingCache(caching.cache)
+    monkeypatch.setattr(caching, "cache", recording)
+    return recording.pages
+
+
+def test_the_parameters_that_make_a_page_of_their_own_are_the_filters_and_page():
+    assert caching.known_query_parameters() == {
+        *ArticleFilter.base_filters,
+        *QuoteFilter.base_filters,
+        *PersonFilter.base_filters,
+        "page",
+    }
+    assert caching.known_query_parameters() == {
+        *("q", "quoted", "mentions", "topic", "source_kind", "published_after"),
+        *("published_before", "ordering", "page", "speaker", "kind"),
+    }
+
+
+def test_junk_query_strings_add_no_page_to_the_cache(client, foote_story, stored_pages):
+    for number in range(200):
+        response = client.get(f"/?x={number}")
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+    for url in ("/articles/?q=Haiti&utm_source=mail", f"{ARTICLE_URL}?working=1"):
+        client.get(url)
+        assert "X-Cache" not in client.get(url)
+    assert stored_pages == []
+
+
+def test_a_query_string_that_reads_the_same_is_the_same_page(client, foote_story, stored_pages):
+    client.get("/articles/?q=Haiti")
+    for same in ("/articles/?q=%48aiti", "/articles/?&q=Haiti&"):
+        assert client.get(same)["X-Cache"] == "hit"
+    client.get("/")
+    assert client.get("/?")["X-Cache"] == "hit"
+    assert len(stored_pages) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "shown", "not_shown"),
+    [
+        ("/articles/?q=Haiti", "resigns over", "No articles"),
+        ("/articles/?q=Zanzibar", "No articles", "resigns over"),
+        ("/articles/?quoted=daniel-foote&ordering=oldest&page=1", "resigns over", "No articles"),
+        ("/api/quotes/?speaker=daniel-foote&kind=quote", '"count": ', '"count": 0'),
+        ("/api/people/?q=Foote", '"daniel-foote', '"count": 0'),
+    ],
+)
+def test_known_filters_are_cached_and_each_answers_its_own_query(
+    client, foote_story, stored_pages, url, shown, not_shown
+):
+    first = client.get(url)
+    second = client.get(url)
+    assert (first.status_code, "X-Cache" in first, second["X-Cache"]) == (200, False, "hit")
+    assert second.content == first.content
+    assert shown in second.content.decode()
+    assert not_shown not in second.content.decode()
+    assert len(stored_pages) == 1
