@@ -5,6 +5,7 @@ defaults. Production sets DJANGO_DEBUG=0, which makes DJANGO_SECRET_KEY mandator
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_prose_editor",
     "reversion",
+    "axes",
     "people",
     "articles",
 ]
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "newsroom.security.ImportMapNonceMiddleware",
     "newsroom.errors.DatabaseUnavailableMiddleware",
     "newsroom.caching.PublicPageCacheMiddleware",
+    # Turns a sign-in refused for too many failures into a 429 (newsroom/login.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -136,12 +140,63 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Group permissions, then the newsroom's per-object rules on shared records (a person shown on a
+# published story is changed only by editors and publishers).
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in before any password is checked once the account has no attempts
+    # left from the client's address (newsroom/login.py).
+    "newsroom.login.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "articles.editorial.permissions.ObjectPermissionBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes; newsroom/login.py). Failures are counted in the database per
+# account and client address together: after 5 from one address, that account refuses that
+# address for 15 minutes, and the same account from elsewhere, or other accounts from there, are
+# not affected. Counting in the database is shared by every worker and app server, atomic, and no
+# cache eviction forgets it.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed sign-ins. To keep your account safe, wait 15 minutes before trying again, "
+    "or ask an administrator to unlock your account."
+)
+AXES_HANDLER = "newsroom.login.SignInAttempts"
+AXES_LOCKOUT_CALLABLE = "newsroom.login.locked_out_response"
+AXES_RESET_ON_SUCCESS = True  # a correct password clears that account's failures from that address
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept for the cool-off only; successes not at all
+AXES_VERBOSE = False
+# Locks are lifted early from the command line (README.md), not from admin pages of axes' tables.
+AXES_ENABLE_ADMIN = False
+
+# The client's address, which sign-in throttling counts by. NEWSROOM_TRUSTED_PROXIES is the number
+# of reverse proxies in front of the app. 0: the connection's address (REMOTE_ADDR), and any
+# X-Forwarded-For is ignored, since a client can write one. N: the address the outermost proxy
+# saw, the Nth entry from the right-hand end of X-Forwarded-For (REMOTE_ADDR being the nearest
+# proxy); whatever a client writes at the header's left end is ignored.
+try:
+    NEWSROOM_TRUSTED_PROXIES = int(os.environ.get("NEWSROOM_TRUSTED_PROXIES") or "0")
+except ValueError:
+    NEWSROOM_TRUSTED_PROXIES = -1
+if NEWSROOM_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("NEWSROOM_TRUSTED_PROXIES is a number of proxies: 0, 1, 2...")
+if NEWSROOM_TRUSTED_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # django-ipware counts the proxies named in X-Forwarded-For: all but the nearest one.
+    AXES_IPWARE_PROXY_COUNT = NEWSROOM_TRUSTED_PROXIES - 1
+    # A longer chain (the client's own entries in front) is read from the right, not refused.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
@@ -182,5 +237,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # django-axes narrates every sign-in; newsroom.login logs refusals and lockouts.
+        "axes": {"level": "WARNING"},
     },
 }
