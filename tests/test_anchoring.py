@@ -417,3 +417,15 @@ def test_consecutive_line_breaks_make_a_blank_line_and_no_more():
     assert plain_text("<p>a<br>b</p>") == "a\nb"
     assert plain_text("<p>a<br><br>b</p>") == "a\n\nb"
     assert plain_text("<p>a<br><br><br>b</p><p>c</p>") == "a\n\nb\n\nc"
+
+
+def test_the_anchoring_api_answers_under_its_published_name():
+    from articles import anchoring as published
+
+    old = "<p>The envoy called it inhumane.</p><p>Another paragraph.</p>"
+    new = "<p>On Wednesday the envoy called it inhumane.</p><p>Another paragraph.</p>"
+    old_text, new_text = published.plain_text(old), published.plain_text(new)
+    start = old_text.index("inhumane")
+    selector = published.describe(old_text, start, start + len("inhumane"))
+    moved = published.reanchor(old_text, new_text, selector)
+    assert moved.start is not None and new_text[moved.start : moved.end] == "inhumane"
