@@ -7,7 +7,7 @@ key) is left as an editor may have changed it; only what is missing is created.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from articles.annotations import anchoring
+from articles.annotations import anchoring, service
 from articles.data import foote
 from articles.editorial import workflow
 from articles.models import Annotation, Article, Source, Topic
@@ -45,8 +45,12 @@ def foote_story_load() -> tuple[Article, bool]:
             "sources": sources,
             "positions": positions,
         }
-        for spec in foote.ANNOTATIONS:
-            _create_annotation(article, spec, links)
+        service.annotations_add(
+            article=article,
+            user=None,
+            annotations=[_annotation(article, spec, links) for spec in foote.ANNOTATIONS],
+            comment="Loaded the Foote story's annotations.",
+        )
         for step in (workflow.submit, workflow.approve):
             step(article, user=None)
         workflow.publish(article, user=None, at=foote.PUBLISHED_AT)
@@ -119,13 +123,13 @@ def _load_sources(organizations):
     return sources
 
 
-def _create_annotation(article, spec, links):
+def _annotation(article, spec, links) -> Annotation:
     text = article.plain_text
     starts = anchoring.occurrences(text, spec["exact"])
     if not starts:
         raise ValidationError(f"The Foote story no longer contains “{spec['exact']}”.")
     start = starts[spec.get("occurrence", 1) - 1]
-    annotation = Annotation(
+    return Annotation(
         article=article,
         kind=spec["kind"],
         exact=spec["exact"],
@@ -141,6 +145,3 @@ def _create_annotation(article, spec, links):
         mentioned_place=links["places"].get(spec.get("place")),
         note=spec.get("note", ""),
     )
-    annotation.full_clean()
-    annotation.save()
-    return annotation

@@ -52,3 +52,10 @@ def test_foote_story_is_published_and_annotated_as_the_facts_say(foote_story):
         "Jovenel Moïse",
     }
     assert foote_story.annotations.get(kind="note").exact == "Foote’s issued"
+
+
+def test_the_loaders_annotations_are_a_revision_of_their_own(foote_story):
+    from articles.editorial.revisions import revisions_of
+
+    comments = [revision.comment for revision in revisions_of(foote_story)]
+    assert "Loaded the Foote story's annotations." in comments

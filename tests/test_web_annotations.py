@@ -6,6 +6,8 @@ from django.core.management import CommandError, call_command
 
 from articles.annotations.w3c import MEDIA_TYPE
 from articles.editorial import workflow
+from articles.editorial.revisions import revisions_of
+from articles.models import Article
 
 URL = "/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/annotations.jsonld"
 VOLATILE = ("id", "created", "modified")
@@ -169,3 +171,28 @@ def test_readers_collection_names_each_annotation_as_the_page_does(client, foote
         number = int(item["id"].rpartition("#annotation-")[2])
         assert number in working
         assert f'id="annotation-{number}"' in page
+
+
+def test_an_import_into_a_live_story_is_one_revision_and_an_unpublished_change(
+    admin_client, foote_story, tmp_path
+):
+    quote = foote_story.annotations.get(kind="quote")
+    document = json.loads(admin_client.get(URL).content)
+    item = next(i for i in document["first"]["items"] if i["id"].endswith(f"-{quote.pk}"))
+    quote.delete()
+    before = len(revisions_of(foote_story))
+    path = tmp_path / "one.jsonld"
+    path.write_text(json.dumps({**document, "first": {"items": [item]}}))
+    call_command("import_annotations", foote_story.slug, str(path), stdout=io.StringIO())
+    foote_story.refresh_from_db()
+    assert len(revisions_of(foote_story)) == before + 1
+    assert foote_story.has_unpublished_changes
+    assert foote_story.annotations.filter(kind="quote", exact="inhumane").exists()
+
+
+def test_an_import_into_an_approved_story_is_refused(foote_story, tmp_path):
+    Article.objects.filter(pk=foote_story.pk).update(status=Article.Status.APPROVED)
+    path = tmp_path / "empty.jsonld"
+    path.write_text(json.dumps({"first": {"items": []}}))
+    with pytest.raises(CommandError, match="goes live as the publisher saw it"):
+        call_command("import_annotations", foote_story.slug, str(path), stdout=io.StringIO())

@@ -1,15 +1,17 @@
 """Writing annotations: create, change, re-attach and delete, each checked against the body.
 
-The Annotate screen, the admin and commands call these; each runs in one transaction, checks
-the acting user's permission on the article, and refuses a selector that the server cannot find
-in its own copy of the body.
+The only writer of annotations: the Annotate screen, imports (W3C collections) and the story
+loader call these; each runs in one transaction, checks the acting user's permission on the
+article (``user=None`` is the system: a command, the loader), refuses a selector that the
+server cannot find in its own copy of the body, and keeps the change as a revision of the
+article (on a live article, an unpublished change).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from articles.annotations import anchoring
-from articles.editorial.permissions import can_annotate
+from articles.editorial.permissions import can_annotate, locked_message
 from articles.editorial.revisions import revision_record
 from articles.models import Annotation, Article, Source
 from articles.models.annotation import SPAN_MISMATCH
@@ -40,6 +42,23 @@ def annotation_create(*, article: Article, user, kind: str, selector: dict, **li
         annotation.save()
         _keep(article, user, f"Marked “{annotation.exact[:60]}” as a {annotation.kind}.")
     return annotation
+
+
+def annotations_add(*, article: Article, user, annotations: list[Annotation], comment: str):
+    """Add annotations built elsewhere (an import, the loader), all or none, as one revision.
+
+    Each must mark words of this article's body at its offsets; ``full_clean`` says so.
+    """
+    _require(user, article, "add")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        for annotation in annotations:
+            annotation.article = article
+            annotation.created_by = user
+            annotation.full_clean()
+            annotation.save()
+        _keep(article, user, comment)
+    return annotations
 
 
 class AnnotationConflict(Exception):
@@ -110,7 +129,10 @@ def _keep(article, user, comment):
 
 
 def _require(user, article, action):
-    if not can_annotate(user, article, action):
+    if user is None:  # the system: only what a publisher approved stays as they saw it
+        if reason := locked_message(article):
+            raise PermissionDenied(reason)
+    elif not can_annotate(user, article, action):
         raise PermissionDenied(f"You may not {action} annotations on “{article}”.")
 
 

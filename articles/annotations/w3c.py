@@ -9,9 +9,8 @@ Reading a collection resolves those URLs back to this newsroom's records.
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from articles.annotations import anchoring
+from articles.annotations import anchoring, service
 from articles.models import Annotation, Article, Source
 from people.models import Organization, Person, Place, Position
 
@@ -117,9 +116,9 @@ def _link(purpose, url):
     return {"type": "SpecificResource", "purpose": purpose, "source": url}
 
 
-@transaction.atomic
-def annotations_import(*, article: Article, document: dict) -> list[Annotation]:
-    """Create the collection's annotations on ``article``; all or none.
+def annotations_import(*, article: Article, document: dict, user=None) -> list[Annotation]:
+    """Create the collection's annotations on ``article``, through the annotate service; all or
+    none, as one revision.
 
     An item that is malformed, whose quote is not in the body, or whose links name nothing here
     stops the import with a message naming the item and what is wrong with it.
@@ -136,7 +135,12 @@ def annotations_import(*, article: Article, document: dict) -> list[Annotation]:
         except (ValidationError, KeyError, TypeError, ValueError) as problem:
             detail = "; ".join(getattr(problem, "messages", [str(problem)]))
             raise ValidationError(f"Annotation {number} could not be imported: {detail}") from None
-    return created
+    return service.annotations_add(
+        article=article,
+        user=user,
+        annotations=created,
+        comment=f"Imported {len(created)} annotations from a W3C collection.",
+    )
 
 
 def _import_item(article, text, item) -> Annotation:
@@ -169,7 +173,6 @@ def _import_item(article, text, item) -> Annotation:
         raise ValidationError("its body is not a list of JSON objects.")
     _apply_bodies(annotation, bodies)
     annotation.full_clean()
-    annotation.save()
     return annotation
 
 

@@ -1,7 +1,7 @@
 import json
 import sys
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.annotations.w3c import annotations_import
@@ -36,6 +36,8 @@ class Command(BaseCommand):
             created = annotations_import(article=article, document=document)
         except ValidationError as problem:
             raise CommandError(" ".join(problem.messages)) from None
+        except PermissionDenied as refusal:
+            raise CommandError(str(refusal)) from None
         self.stdout.write(
             self.style.SUCCESS(f"Imported {len(created)} annotations into “{article}”.")
         )
