@@ -237,6 +237,8 @@ def annotation_json(annotation: Annotation) -> dict:
         "end": annotation.end,
         "anchor_status": annotation.anchor_status,
         "orphaned": annotation.is_orphaned,
+        # The words an edit replaced, while an editor has yet to confirm the new ones.
+        "wording_before": annotation.wording_before if annotation.wording_changed else "",
         "speaker_description": annotation.speaker_description,
         "note": annotation.note,
         "summary": summary,

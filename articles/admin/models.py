@@ -32,6 +32,7 @@ from articles.models import (
     Source,
     Topic,
 )
+from articles.publishing import edition, story
 from people.admin import SharedRecordAdmin
 from people.images import ImageUploadField
 
@@ -216,8 +217,16 @@ class ArticleAdmin(admin.ModelAdmin):
                 and can_preview(request.user, obj),
                 deletion_refused=self._deletion_refused(request, obj),
                 locked_message=locked_message(obj),
+                quote_changes=self._quote_changes(obj, buttons),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _quote_changes(article, buttons):
+        """What publishing now would change in live quotes: offered as a correction."""
+        if not article.live or "publish" not in {button.action for button in buttons}:
+            return []
+        return edition.quote_changes(article=article, story=story.story_build(article))
 
     def _deletion_refused(self, request, article):
         """Why this article cannot be deleted, for a user who could otherwise delete it."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from articles.annotations import service
 from articles.editorial import workflow
 from articles.editorial.permissions import can_preview
 from articles.models import Article, PreviewLink
@@ -26,7 +27,9 @@ TRANSITIONS = {
     "request_changes": lambda article, user, form: workflow.request_changes(
         article, user, form.get("comment", "")
     ),
-    "publish": lambda article, user, form: workflow.publish(article, user, at=_moment(form)),
+    "publish": lambda article, user, form: workflow.publish(
+        article, user, at=_moment(form), correction=form.get("correction", "")
+    ),
     "publish_unreviewed": lambda article, user, form: workflow.publish_unreviewed(
         article, user, form.get("reason", "")
     ),
@@ -49,6 +52,11 @@ def workflow_urls(admin_site):
             "<int:pk>/transition/",
             admin_site.admin_view(require_POST(transition)),
             name="articles_article_transition",
+        ),
+        path(
+            "<int:pk>/annotations/<int:annotation_pk>/confirm-wording/",
+            admin_site.admin_view(require_POST(wording_confirm)),
+            name="articles_article_wording_confirm",
         ),
         path(
             "<int:pk>/preview-links/",
@@ -77,6 +85,19 @@ def transition(request, pk):
         messages.error(request, "The publication time is not a date and time: use the picker.")
     else:
         messages.success(request, DONE.get(name) or _published_message(article))
+    return _back(article)
+
+
+def wording_confirm(request, pk, annotation_pk):
+    """An editor confirms a quote's words as an edit changed them (not the edit's author)."""
+    article = get_object_or_404(Article, pk=pk)
+    annotation = get_object_or_404(article.annotations, pk=annotation_pk)
+    try:
+        service.annotation_wording_confirm(annotation=annotation, user=request.user)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal) or "You may not change this article's quotes.")
+    else:
+        messages.success(request, f"Confirmed: the quote now reads “{annotation.exact}”.")
     return _back(article)
 
 

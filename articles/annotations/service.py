@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from articles.annotations import anchoring
+from articles.editorial import workflow
 from articles.editorial.permissions import can_annotate, locked_message
 from articles.editorial.revisions import revision_record
 from articles.models import Annotation, Article, Source
@@ -100,11 +101,47 @@ def annotation_update(
         if "kind" in changes:
             annotation.kind = changes.pop("kind")
         if selector is not None:
+            # The editor chose the words anew: that settles a changed wording too.
             _place(annotation, article, selector)
+            annotation.wording_before = ""
+        if annotation.kind == Annotation.Kind.PARAPHRASE:
+            # A paraphrase claims the gist, not the words: a changed wording is its editor's.
+            annotation.wording_before = ""
         _assign(annotation, changes)
         annotation.full_clean()
         annotation.save()
         _keep(article, user, f"Changed the {annotation.kind} on “{annotation.exact[:60]}”.")
+    return annotation
+
+
+WORDING_OWN_CHANGE = (
+    "You made the edit that changed these words: another editor must confirm them, so that "
+    "no one alone puts new words in someone's mouth."
+)
+
+
+def annotation_wording_confirm(*, annotation: Annotation, user) -> Annotation:
+    """Confirm a quote's new wording after an edit changed it: the speaker said these words.
+
+    A decision, not an edit: kept as a revision and in the review log with who and when, and
+    refused to whoever made the article's last change (four eyes).
+    """
+    _require(user, annotation.article, "change")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=annotation.article_id)
+        annotation.refresh_from_db()
+        if not annotation.wording_changed:
+            return annotation
+        if user is not None and article.updated_by_id == user.pk:
+            raise PermissionDenied(WORDING_OWN_CHANGE)
+        before, annotation.wording_before = annotation.wording_before, ""
+        annotation.save(update_fields=["wording_before", "updated_at"])
+        decision = (
+            f"Confirmed the new wording of a {annotation.kind}: “{before}” is now "
+            f"“{annotation.exact}”."
+        )
+        revision_record(article=article, user=user, comment=decision)
+        workflow.decision_record(article=article, user=user, comment=decision)
     return annotation
 
 

@@ -46,6 +46,7 @@ ANNOTATION_FIELDS = [
     "mentioned_organization",
     "mentioned_place",
     "note",
+    "wording_before",
 ]
 COMPARED_ANNOTATION_FIELDS = [
     "kind",

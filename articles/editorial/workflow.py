@@ -36,7 +36,7 @@ from django.utils.formats import date_format
 from articles.editorial import notifications
 from articles.editorial.permissions import can_edit_article
 from articles.editorial.revisions import revision_record
-from articles.models import Article, ReviewLogEntry
+from articles.models import Article, Correction, ReviewLogEntry
 from articles.publishing import edition
 from newsroom.caching import invalidate_when_committed
 
@@ -97,6 +97,20 @@ def _refuse_own_change(article: Article, user) -> str | None:
         return (
             f"You made the last change to “{article}”: another editor must approve it. "
             "If it cannot wait, a publisher can publish without review, giving the reason."
+        )
+    return _refuse_changed_wording(article)
+
+
+def _refuse_changed_wording(article: Article, user=None) -> str | None:
+    changed = list(article.annotations.wording_changed())
+    if changed:
+        listed = "; ".join(
+            f"“{quote.wording_before[:40]}” → “{quote.exact[:40]}”" for quote in changed
+        )
+        return (
+            f"An edit changed the words of {len(changed)} quote{'s' if len(changed) > 1 else ''}: "
+            f"{listed}. Another editor must confirm the new wording on the article's page, or "
+            "re-attach the quote, or make it a paraphrase."
         )
     return None
 
@@ -237,12 +251,15 @@ def approve(article: Article, user) -> Article:
     return _move(article, user, APPROVE)
 
 
-def publish(article: Article, user, at: datetime.datetime | None = None) -> Article:
+def publish(
+    article: Article, user, at: datetime.datetime | None = None, correction: str = ""
+) -> Article:
     """Publish an approved article now, or schedule it when ``at`` lies in the future.
 
     A past ``at`` publishes now with that as the publication time (an archive import). Refused
     before the article's embargo, and while any quote is orphaned: readers would see words with
-    nobody behind them.
+    nobody behind them. A ``correction`` (when a quote's words or speaker changed, say) is
+    appended to the story in the same step.
     """
     now = timezone.now()
     moment = at or now
@@ -252,16 +269,20 @@ def publish(article: Article, user, at: datetime.datetime | None = None) -> Arti
 
     if moment > now:
         return _move(article, user, SCHEDULE, check=check, published_at=moment)
-    return _move(
-        article,
-        user,
-        PUBLISH,
-        check=check,
-        published_at=moment,
-        live=True,
-        notify=notifications.published,
-        freeze=True,
-    )
+    with transaction.atomic():
+        article = _move(
+            article,
+            user,
+            PUBLISH,
+            check=check,
+            published_at=moment,
+            live=True,
+            notify=notifications.published,
+            freeze=True,
+        )
+        if correction := (correction or "").strip():
+            Correction.objects.create(article=article, text=correction, created_by=user)
+    return article
 
 
 def publish_unreviewed(article: Article, user, reason: str) -> Article:
@@ -317,6 +338,19 @@ def _publishable(article: Article, moment: datetime.datetime) -> None:
         )
     if conflict := edition.slug_conflict(article):
         raise InvalidTransition(conflict)
+    if changed := _refuse_changed_wording(article):
+        raise InvalidTransition(changed)
+
+
+def decision_record(*, article: Article, user, comment: str) -> ReviewLogEntry:
+    """Log a decision that moves no status (a quote's new wording confirmed): who, when, what."""
+    return ReviewLogEntry.objects.create(
+        article=article,
+        actor=user,
+        from_status=article.status,
+        to_status=article.status,
+        comment=comment,
+    )
 
 
 def publish_due(now: datetime.datetime | None = None):

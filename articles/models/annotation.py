@@ -58,14 +58,22 @@ class AnnotationQuerySet(models.QuerySet):
                 annotation.start = annotation.end = None
                 continue
             selector = anchoring.describe(new_text, result.start, result.end)
+            if annotation.attributes_words and selector["exact"] != annotation.exact:
+                # Someone's words changed: the first wording they were quoted in waits for an
+                # editor's decision, however many edits follow.
+                annotation.wording_before = annotation.wording_before or annotation.exact
             annotation.exact, annotation.prefix = selector["exact"], selector["prefix"]
             annotation.suffix = selector["suffix"]
             annotation.start, annotation.end = result.start, result.end
         self.model.objects.bulk_update(
             annotations,
-            ["exact", "prefix", "suffix", "start", "end", "anchor_status"],
+            ["exact", "prefix", "suffix", "start", "end", "anchor_status", "wording_before"],
             batch_size=500,
         )
+
+    def wording_changed(self):
+        """Quotes and paraphrases whose words an edit changed, awaiting an editor's decision."""
+        return self.quotes().exclude(wording_before="")
 
     def in_reading_order(self):
         return self.order_by(F("start").asc(nulls_first=True), "-end", "pk")
@@ -171,6 +179,12 @@ class Annotation(models.Model):
         related_name="mentions",
     )
     note = models.TextField(blank=True)
+    wording_before = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="A quote's words before an edit of the body changed them, kept until an "
+        "editor confirms the new wording, re-attaches the quote or makes it a paraphrase.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -232,6 +246,15 @@ class Annotation(models.Model):
     @property
     def is_orphaned(self) -> bool:
         return self.anchor_status == self.AnchorStatus.ORPHANED
+
+    @property
+    def attributes_words(self) -> bool:
+        """Whether this annotation puts its words in someone's mouth: a quote or paraphrase."""
+        return self.kind in self.SPEAKER_KINDS
+
+    @property
+    def wording_changed(self) -> bool:
+        return self.attributes_words and bool(self.wording_before)
 
     @property
     def speaker_name(self) -> str:

@@ -14,6 +14,7 @@ Readers' caches are emptied once the transaction commits.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -69,6 +70,57 @@ def slug_conflict(article: Article) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class QuoteChange:
+    """A published quote whose words or speaker the working copy changes."""
+
+    kind: str
+    speaker_before: str
+    words_before: str
+    speaker_now: str
+    words_now: str
+
+    def sentence(self) -> str:
+        if self.words_before != self.words_now and self.kind == "paraphrase":
+            return (
+                f"An earlier version of this story paraphrased {self.speaker_before} as "
+                f"“{self.words_before}”; it now reads “{self.words_now}”."
+            )
+        if self.words_before != self.words_now:
+            return (
+                f"An earlier version of this story quoted {self.speaker_before} as saying "
+                f"“{self.words_before}”; the words were “{self.words_now}”."
+            )
+        return (
+            f"An earlier version of this story attributed the words “{self.words_now}” to "
+            f"{self.speaker_before}; they were {self.speaker_now}’s."
+        )
+
+
+def quote_changes(*, article: Article, story: dict) -> list[QuoteChange]:
+    """How ``story`` (about to be published) changes the published quotes' words or speakers."""
+    published = {
+        row.annotation_id: row
+        for row in PublishedAnnotation.objects.filter(edition_id=article.pk, number__isnull=False)
+    }
+    changes = []
+    for entry in story["annotations"]:
+        before = published.get(entry["id"])
+        if entry["number"] is None or before is None:
+            continue
+        if (before.exact, before.speaker_name) != (entry["exact"], entry["speaker_name"]):
+            changes.append(
+                QuoteChange(
+                    kind=entry["kind"],
+                    speaker_before=before.speaker_name,
+                    words_before=before.exact,
+                    speaker_now=entry["speaker_name"],
+                    words_now=entry["exact"],
+                )
+            )
+    return changes
+
+
 @transaction.atomic
 def edition_publish(*, article: Article) -> PublishedArticle:
     """Write what readers see of ``article`` from its published revision, replacing the last."""
@@ -77,7 +129,12 @@ def edition_publish(*, article: Article) -> PublishedArticle:
         raise ValidationError(conflict)
     previous = PublishedArticle.objects.filter(article=article).values_list("slug", flat=True)
     old_slug = previous.first()
-    edition = _write(article)
+    story = story_from_revision(article, article.published_revision)
+    quotes_changed = bool(quote_changes(article=article, story=story))
+    edition = _write(article, story)
+    if quotes_changed:
+        edition.quotes_updated_at = article.published_at
+        edition.save(update_fields=["quotes_updated_at"])
     if old_slug and old_slug != edition.slug:
         RetiredSlug.objects.update_or_create(slug=old_slug, defaults={"article": article})
     # An address the article takes (back) is no longer a redirect, whoever retired it.
@@ -110,23 +167,23 @@ def edition_refresh(*, articles) -> int:
             row.source_id: row
             for row in PublishedSource.objects.filter(edition_id=article.pk, anonymous=True)
         }
-        _write(article, anonymous)
+        story = story_from_revision(
+            article, article.published_revision, anonymous_source_ids=set(anonymous)
+        )
+        for entry in story["annotations"]:
+            if entry["source_id"] in anonymous:
+                entry["source_title"] = anonymous[entry["source_id"]].title
+        _write(article, story, anonymous)
         count += 1
     if count:
         invalidate_when_committed()
     return count
 
 
-def _write(article: Article, anonymous_sources: dict | None = None) -> PublishedArticle:
-    """Write ``article``'s published revision as its edition; ``anonymous_sources`` are the
-    published rows of sources to keep as they were published: anonymous."""
+def _write(article: Article, story: dict, anonymous_sources: dict | None = None):
+    """Write ``story`` as ``article``'s edition; ``anonymous_sources`` are the published rows
+    of sources to keep as they were published: anonymous."""
     anonymous_sources = anonymous_sources or {}
-    story = story_from_revision(
-        article, article.published_revision, anonymous_source_ids=set(anonymous_sources)
-    )
-    for entry in story["annotations"]:
-        if entry["source_id"] in anonymous_sources:
-            entry["source_title"] = anonymous_sources[entry["source_id"]].title
     image = story["lead_image"] or {}
     edition, _ = PublishedArticle.objects.update_or_create(
         article=article,

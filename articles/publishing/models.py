@@ -34,6 +34,11 @@ class PublishedArticle(models.Model):
     lead_image_credit = models.CharField(max_length=200, blank=True)
     first_published_at = models.DateTimeField()
     published_at = models.DateTimeField(db_index=True)
+    quotes_updated_at = models.DateTimeField(
+        null=True,
+        help_text="When a publication last changed a quote's words or who said them: readers "
+        "see an “Updated” line.",
+    )
     bylines = models.ManyToManyField(
         "people.Person", through="PublishedByline", related_name="published_bylines"
     )

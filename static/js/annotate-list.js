@@ -41,7 +41,8 @@
 
     item(annotation, isOpen) {
       const classes = ["annotate-item"];
-      if (annotation.orphaned) classes.push("annotate-item--orphaned");
+      if (annotation.orphaned || annotation.wording_before)
+        classes.push("annotate-item--orphaned");
       return el(
         "li",
         {
@@ -66,6 +67,19 @@
           el("span", { class: "annotate-item__exact" }, quoted(annotation.exact, 90)),
         ),
         annotation.orphaned ? this.orphanTools(annotation) : null,
+        annotation.wording_before ? this.wordingChange(annotation) : null,
+      );
+    }
+
+    wordingChange(annotation) {
+      // Someone's words changed in an edit: shown side by side until another editor confirms
+      // them on the article's page, re-attaches the quote or makes it a paraphrase.
+      return el(
+        "div",
+        { class: "annotate-orphan" },
+        el("p", { class: "annotate-orphan__flag" }, "Wording changed by an edit:"),
+        el("p", {}, el("del", {}, quoted(annotation.wording_before, 200))),
+        el("p", {}, el("ins", {}, quoted(annotation.exact, 200))),
       );
     }
 
