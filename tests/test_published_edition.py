@@ -192,3 +192,19 @@ def test_a_correction_dated_in_the_future_is_not_shown_before_its_time(client, f
     )
     for url in (ARTICLE_URL, "/corrections/"):
         assert "Zq future correction" not in client.get(url).content.decode(), url
+
+
+def test_refresh_editions_renders_live_stories_again_without_publishing_edits(foote_story):
+    import io
+
+    from django.core.management import call_command
+
+    PublishedArticle.objects.filter(pk=foote_story.pk).update(body_html="<p>Stale.</p>")
+    foote_story.headline = "Zq unpublished headline"
+    foote_story.save()
+    out = io.StringIO()
+    call_command("refresh_editions", stdout=out)
+    edition = PublishedArticle.objects.get(pk=foote_story.pk)
+    assert "inhumane" in edition.body_html
+    assert edition.headline != "Zq unpublished headline"
+    assert "Rendered 1 live stories again." in out.getvalue()
