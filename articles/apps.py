@@ -17,3 +17,4 @@ class ArticlesConfig(AppConfig):
         # The page cache keeps a page per value of these, and of nothing else.
         for filterset in (ArticleFilter, QuoteFilter, PersonFilter):
             query_parameters_read(filterset.base_filters)
+        query_parameters_read(["quote"])  # a source page, a quote's passage marked

@@ -87,6 +87,8 @@ def public_urls():
         "/people/daniel-foote/feed.atom",
         "/organizations/us-department-of-state/",
         "/corrections/",
+        "/sources/1/",
+        "/sources/2/?quote=1",
         "/feeds/latest.rss",
         "/feeds/latest.atom",
         "/sitemap.xml",

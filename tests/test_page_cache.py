@@ -95,16 +95,17 @@ def stored_pages(monkeypatch):
     return recording.pages
 
 
-def test_the_parameters_that_make_a_page_of_their_own_are_the_filters_and_page():
+def test_the_parameters_that_make_a_page_of_their_own_are_the_filters_page_and_quote():
     assert caching.known_query_parameters() == {
         *ArticleFilter.base_filters,
         *QuoteFilter.base_filters,
         *PersonFilter.base_filters,
         "page",
+        "quote",  # a source page with a quote's passage marked
     }
     assert caching.known_query_parameters() == {
         *("q", "quoted", "mentions", "topic", "source_kind", "published_after"),
-        *("published_before", "ordering", "page", "speaker", "kind"),
+        *("published_before", "ordering", "page", "speaker", "kind", "quote"),
     }
 
 

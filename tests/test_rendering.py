@@ -295,6 +295,105 @@ def test_footnote_marker_inside_a_link_waits_until_the_link_closes():
     assert '</a><sup class="annotation-ref"><a href="#s">1</a></sup> def' in output
 
 
+# --- Footnote markers and closing quotation marks ---------------------------------------------
+
+MARKER = '<sup class="annotation-ref"><a href="#quote-note-1">1</a></sup>'
+
+
+def quote_with_marker(body: str, phrase: str, **kwargs) -> str:
+    span = span_of(body, phrase, ref_label="1", ref_href="#quote-note-1", **kwargs)
+    output = render_body(body, [span])
+    check_well_formed(output)
+    assert output.count(MARKER) == 1
+    return output
+
+
+def test_foote_inhumane_marker_comes_after_the_closing_quotation_mark():
+    output = quote_with_marker(
+        foote_html(), "inhumane", href="/people/daniel-foote/", title=FOOTE_TITLE
+    )
+    assert f">inhumane</a>”{MARKER} deportation" in output
+    assert f"inhumane{MARKER}”" not in output.replace("</a>", "")
+
+
+@pytest.mark.parametrize(
+    "body,phrase,expected",
+    [
+        # The quoted words hold their own stop, the closing mark follows them.
+        (
+            "<p>He said “we love this country.” Then</p>",
+            "we love this country.",
+            f"country.</span>”{MARKER} Then",
+        ),
+        # Punctuation between the words and the closing mark: the marker follows both.
+        (
+            "<p>He called it “inhumane,” and left.</p>",
+            "inhumane",
+            f"inhumane</span>,”{MARKER} and",
+        ),
+        # Single marks, and a quotation inside a quotation.
+        ("<p>He said ‘fine’ then</p>", "fine", f"fine</span>’{MARKER} then"),
+        ("<p>“He said ‘fine’” then</p>", "fine", f"fine</span>’”{MARKER} then"),
+        ('<p>He said "fine" then</p>', "fine", f'fine</span>"{MARKER} then'),
+        # A closing mark at the end of a paragraph: the marker comes before the paragraph ends.
+        (
+            "<p>He said “we love this country.”</p><p>Next.</p>",
+            "we love this country.",
+            f"country.</span>”{MARKER}</p><p>Next.</p>",
+        ),
+        # The closing mark after the end of an element the span ends in.
+        (
+            "<p>He called it “<em>inhumane</em>” once.</p>",
+            "inhumane",
+            f"inhumane</span></em>”{MARKER} once",
+        ),
+        # Words the span already closes with their marks: the marker right after.
+        (
+            "<p>He called it “inhumane” once.</p>",
+            "“inhumane”",
+            f"“inhumane”</span>{MARKER} once",
+        ),
+    ],
+)
+def test_footnote_marker_comes_after_a_closing_quotation_mark_that_follows(body, phrase, expected):
+    assert expected in quote_with_marker(body, phrase)
+
+
+@pytest.mark.parametrize(
+    "body,phrase,expected",
+    [
+        # An apostrophe is no closing mark: the marker stays on the words.
+        ("<p>Foote’s frustration</p>", "Foote", f"Foote</span>{MARKER}’s frustration"),
+        ("<p>Foote's frustration</p>", "Foote", f"Foote</span>{MARKER}'s frustration"),
+        # A paraphrase followed by its sentence's stop, no quotation mark: unchanged.
+        ("<p>they say ideals. Images</p>", "ideals", f"ideals</span>{MARKER}. Images"),
+        # A closing mark after a space does not follow the words.
+        ("<p>words ” odd</p>", "words", f"words</span>{MARKER} ”"),
+    ],
+)
+def test_footnote_marker_stays_on_words_not_followed_by_a_closing_mark(body, phrase, expected):
+    assert expected in quote_with_marker(body, phrase)
+
+
+def test_footnote_marker_after_closing_marks_inside_a_body_link_waits_until_it_closes():
+    body = '<p><a href="/x">“inhumane”</a> once</p>'
+    output = quote_with_marker(body, "inhumane")
+    assert f"inhumane</span>”</a>{MARKER} once" in output
+
+
+def test_footnote_markers_of_nested_quotes_follow_their_own_closing_marks():
+    body = "<p>He wrote: “It is ‘inhumane’ and wrong.” Then</p>"
+    plain = anchoring.plain_text(body)
+    inner = span_of(body, "inhumane", ref_label="1", ref_href="#n1")
+    start = plain.index("It is")
+    outer = Span(start, plain.index("wrong.") + 6, "quote", ref_label="2", ref_href="#n2")
+    output = render_body(body, [outer, inner])
+    check_well_formed(output)
+    marker = '<sup class="annotation-ref"><a href="#n{}">{}</a></sup>'
+    assert f"inhumane</span>’{marker.format(1, 1)} and" in output
+    assert f"wrong.</span>”{marker.format(2, 2)} Then" in output
+
+
 # --- Boundaries -------------------------------------------------------------------------------
 
 
@@ -312,7 +411,7 @@ def test_empty_or_out_of_range_spans_are_skipped(start, end):
 
 # --- Properties over random bodies and spans --------------------------------------------------
 
-TEXT = st.text(alphabet="ab <&\n\u00a0é", min_size=1, max_size=8).map(
+TEXT = st.text(alphabet="ab <&\n\u00a0é.,”’\"'", min_size=1, max_size=8).map(
     lambda text: html.escape(text, quote=False)
 )
 
@@ -395,6 +494,20 @@ def test_property_output_is_well_formed_without_nested_links(case):
     checker = check_well_formed(output)
     ids = [attrs["id"] for _tag, attrs in checker.starts if "id" in attrs]
     assert len(ids) == len(set(ids))
+
+
+@PROPERTY_SETTINGS
+@given(body_and_spans(with_refs=True))
+def test_property_every_shown_span_has_its_footnote_marker_once(case):
+    body, spans = case
+    output = render_body(body, spans)
+    plain = anchoring.plain_text(body)
+    for k, span in enumerate(spans):
+        shown = 0 <= span.start < span.end <= len(plain) and plain[span.start : span.end].strip(
+            "".join(WHITESPACE)
+        )
+        expected = 1 if shown and span.ref_label else 0
+        assert output.count(f'href="#source-{k}"') == expected
 
 
 @PROPERTY_SETTINGS

@@ -239,6 +239,11 @@ def annotation_json(annotation: Annotation) -> dict:
         "orphaned": annotation.is_orphaned,
         # The words an edit replaced, while an editor has yet to confirm the new ones.
         "wording_before": annotation.wording_before if annotation.wording_changed else "",
+        # Whether a quote's words are in its source's document, as a short label.
+        "source_check": annotation.source_check,
+        "source_check_label": (
+            annotation.get_source_check_display() if annotation.source_check else ""
+        ),
         "speaker_description": annotation.speaker_description,
         "note": annotation.note,
         "summary": summary,

@@ -3,9 +3,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from articles import documents
 from articles.annotations import anchoring, diffing
 from articles.editorial.permissions import can_preview
-from articles.models import Article, PreviewLink
+from articles.models import Article, PreviewLink, Source
 from people.uploads import StoreUploadsWhileValidating
 
 
@@ -126,3 +127,36 @@ class PreviewLinkForm(forms.ModelForm):
                 "This link has expired or been revoked and stays so: create a new link instead."
             )
         return expires_at
+
+
+class SourceForm(forms.ModelForm):
+    """A source, whose document may be pasted or read from an uploaded .txt or .pdf file."""
+
+    document_file = forms.FileField(
+        label="Document file",
+        required=False,
+        help_text="A .txt or .pdf file: its text replaces the document's text above. Only the "
+        "text is kept.",
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "kind",
+            "title",
+            "publisher",
+            "url",
+            "date",
+            "anonymity_justification",
+            "document",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("document_file")
+        if upload:
+            try:
+                cleaned["document"] = documents.document_text(upload)
+            except forms.ValidationError as problem:
+                self.add_error("document_file", problem)
+        return cleaned

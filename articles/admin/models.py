@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.admin.annotate import annotate_urls
-from articles.admin.forms import ArticleForm, PreviewLinkForm
+from articles.admin.forms import ArticleForm, PreviewLinkForm, SourceForm
 from articles.admin.revisions import revision_urls
+from articles.admin.suggestions import suggestion_urls
 from articles.admin.workflow import workflow_urls
 from articles.editorial import workflow
 from articles.editorial.permissions import (
@@ -46,6 +47,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SharedRecordAdmin):
+    form = SourceForm
     list_display = ["title", "kind", "publisher", "date"]
     list_filter = ["kind"]
     list_select_related = ["publisher"]
@@ -135,6 +137,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             *annotate_urls(self.admin_site),
+            *suggestion_urls(self.admin_site),
             *workflow_urls(self.admin_site),
             *revision_urls(self.admin_site),
             *super().get_urls(),

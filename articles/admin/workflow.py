@@ -8,7 +8,7 @@ refused with 403 and changes nothing.
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -59,6 +59,11 @@ def workflow_urls(admin_site):
             name="articles_article_wording_confirm",
         ),
         path(
+            "<int:pk>/annotations/<int:annotation_pk>/confirm-source/",
+            admin_site.admin_view(require_POST(source_confirm)),
+            name="articles_article_source_confirm",
+        ),
+        path(
             "<int:pk>/preview-links/",
             admin_site.admin_view(require_POST(preview_link_create)),
             name="articles_article_preview_link",
@@ -98,6 +103,22 @@ def wording_confirm(request, pk, annotation_pk):
         messages.error(request, str(refusal) or "You may not change this article's quotes.")
     else:
         messages.success(request, f"Confirmed: the quote now reads “{annotation.exact}”.")
+    return _back(article)
+
+
+def source_confirm(request, pk, annotation_pk):
+    """An editor confirms a quote its source's document does not hold, writing why."""
+    article = get_object_or_404(Article, pk=pk)
+    annotation = get_object_or_404(article.annotations, pk=annotation_pk)
+    reason = request.POST.get(f"source-confirm-reason-{annotation.pk}", "")
+    try:
+        service.annotation_source_confirm(annotation=annotation, user=request.user, reason=reason)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal) or "You may not change this article's quotes.")
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, f"Confirmed against its source: “{annotation.exact}”.")
     return _back(article)
 
 

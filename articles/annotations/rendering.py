@@ -10,6 +10,10 @@ several fragments so that the output stays well-formed. Our wrappers are closed 
 original tag (except inline void ones like ``<br>``) and reopened lazily, before the next
 non-whitespace character that needs them, so whitespace alone never opens a wrapper (and never
 lands between block elements). Comments and hidden elements (script, style) are not written.
+
+A footnote marker follows the span's last character, or the closing quotation marks that
+directly follow its words in the text: a quote annotated without its marks reads
+“…country.”¹, not “…country.¹”.
 """
 
 import re
@@ -30,6 +34,10 @@ from articles.annotations.anchoring import (
 
 NAME_RE = re.compile(r"[a-z0-9-]+")
 _WHITESPACE_CHARS = "".join(WHITESPACE)
+# Closing quotation marks right after a span's words, with any punctuation inside them
+# (“inhumane,”): its footnote marker goes after them. A ’ or ' before a letter or digit is an
+# apostrophe (Foote’s), not a closing mark.
+CLOSING_MARKS_RE = re.compile(r"[.,;:!?…]*(?:[”»›\"]|[’'](?!\w))+")
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Span:
     title: str = ""  # accessible description shown on hover
     element_id: str = ""  # id put on the first fragment of the span, e.g. "quote-1"
     ref_label: str = ""  # optional footnote marker written after the last fragment, e.g. "1"
+    # (or after the closing quotation marks that directly follow the span in the text)
     ref_href: str = ""  # where that marker links, e.g. "#source-1"
     data: tuple[tuple[str, str], ...] = ()  # extra data-* attributes
 
@@ -67,6 +76,13 @@ def _validate(span: Span) -> None:
     for name, _value in span.data:
         if not NAME_RE.fullmatch(name):
             raise ValueError(f"invalid data attribute name {name!r}: use [a-z0-9-]+")
+
+
+def _marker_at(plain: str, span: Span, last_char: int) -> int:
+    """The plain offset a span's footnote marker follows: its last character, or the closing
+    quotation marks (and punctuation within them) that directly follow its words."""
+    marks = CLOSING_MARKS_RE.match(plain, span.end)
+    return span.end + len(marks.group()) - 1 if marks else last_char
 
 
 def _start_tag(tag: str, attrs: Iterable[tuple[str, str | None]]) -> str:
@@ -103,6 +119,12 @@ class _Renderer:
         self._boundary = self._spans[0].start if self._spans else float("inf")
         self._opened: set[int] = set()  # ranks that already have a fragment (for the id)
         self._pending_refs: list[Span] = []  # markers waiting for an enclosing link to close
+        # Where each span's marker goes: after this plain offset is written (see ``_marker_at``).
+        self._marker_at = [
+            _marker_at(plain, span, last)
+            for span, last in zip(self._spans, self._last_char, strict=True)
+        ]
+        self._deferred_refs: list[tuple[int, Span]] = []  # markers waiting for closing marks
         self._body_links = 0
         self._wrapper_links = 0
         self._last_emitted = -1  # plain offset of the last non-whitespace character written
@@ -113,12 +135,14 @@ class _Renderer:
             if isinstance(event, Text):
                 self._text(event.data, event.offsets)
             elif isinstance(event, StartTag):
+                self._release_refs(self._last_emitted)
                 if event.tag in BLOCK_TAGS or event.tag not in VOID_TAGS:
                     self._close_to(0)  # an inline void tag (<br>) can sit inside a wrapper
                 self._out.append(_start_tag(event.tag, event.attrs))
                 if event.tag == "a":
                     self._body_links += 1
             elif isinstance(event, EndTag) and event.tag not in VOID_TAGS:
+                self._release_refs(self._last_emitted)
                 self._close_to(0)
                 self._out.append(f"</{event.tag}>")
                 if event.tag == "a":
@@ -126,6 +150,7 @@ class _Renderer:
                     self._flush_refs()
         self._close_to(0)
         self._body_links = 0  # a marker still waiting means the body left an <a> unclosed
+        self._release_refs(float("inf"))
         self._flush_refs()
         return "".join(self._out)
 
@@ -133,6 +158,7 @@ class _Renderer:
         """Write a text run in chunks; between span boundaries the state cannot change."""
         i = 0
         while i < len(data):
+            self._release_refs(self._last_emitted)
             if offsets[i] >= self._boundary:
                 self._advance(offsets[i])
             self._close_to(self._common_prefix())
@@ -160,6 +186,7 @@ class _Renderer:
         ends = [spans[rank].end for rank in self._active]
         if self._next < len(spans):
             ends.append(spans[self._next].start)
+        ends.extend(at + 1 for at, _span in self._deferred_refs)  # a marker to write there
         self._boundary = min(ends, default=float("inf"))
 
     def _common_prefix(self) -> int:
@@ -194,7 +221,22 @@ class _Renderer:
             self._wrapper_links -= link
             span = self._spans[rank]
             if span.ref_label and self._last_emitted >= self._last_char[rank]:
-                self._pending_refs.append(span)
+                at = self._marker_at[rank]
+                if at > self._last_emitted:  # after closing marks not yet written
+                    self._deferred_refs.append((at, span))
+                    self._boundary = min(self._boundary, at + 1)
+                else:
+                    self._pending_refs.append(span)
+            self._flush_refs()
+
+    def _release_refs(self, written) -> None:
+        """Write the deferred markers whose closing marks are written (up to ``written``)."""
+        if not self._deferred_refs:
+            return
+        due = [span for at, span in self._deferred_refs if at <= written]
+        if due:
+            self._deferred_refs = [(at, s) for at, s in self._deferred_refs if at > written]
+            self._pending_refs.extend(due)
             self._flush_refs()
 
     def _flush_refs(self) -> None:

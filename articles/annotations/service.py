@@ -145,6 +145,50 @@ def annotation_wording_confirm(*, annotation: Annotation, user) -> Annotation:
     return annotation
 
 
+SOURCE_CONFIRM_REASON_REQUIRED = (
+    "Say why these words stand although the source's document does not hold them (a phone "
+    "call, a later statement): a reason is required, and it goes on the record."
+)
+SOURCE_CONFIRM_OWN_CHANGE = (
+    "You made the last change to this story: another editor must confirm a quote its source's "
+    "document does not hold."
+)
+SOURCE_CONFIRM_EDITORS_ONLY = (
+    "Only an editor can confirm a quote its source's document does not hold: ask one."
+)
+
+
+def annotation_source_confirm(*, annotation: Annotation, user, reason: str) -> Annotation:
+    """Confirm a quote whose words its source's document does not hold, saying why.
+
+    A decision, like a changed wording's: an editor's (not the article's last editor's), kept
+    as a revision and in the review log with the reason. It stands until the words, the source
+    or the document change.
+    """
+    _require(user, annotation.article, "change")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(SOURCE_CONFIRM_REASON_REQUIRED)
+    if user is not None and not user.has_perm("articles.review_article"):
+        raise PermissionDenied(SOURCE_CONFIRM_EDITORS_ONLY)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=annotation.article_id)
+        annotation.refresh_from_db()
+        if not annotation.awaits_source_confirmation:
+            return annotation
+        if user is not None and article.updated_by_id == user.pk:
+            raise PermissionDenied(SOURCE_CONFIRM_OWN_CHANGE)
+        annotation.source_confirmed = annotation.source_digest(annotation.source.document)
+        annotation.save(update_fields=["source_confirmed", "source_check", "updated_at"])
+        decision = (
+            f"Confirmed a quote the document of “{annotation.source}” does not hold: "
+            f"“{annotation.exact}”. Why: {reason}"
+        )
+        revision_record(article=article, user=user, comment=decision)
+        workflow.decision_record(article=article, user=user, comment=decision)
+    return annotation
+
+
 def annotation_delete(*, annotation: Annotation, user) -> None:
     """Discard an annotation (an orphan an editor gave up on, or a mistaken mark)."""
     _require(user, annotation.article, "delete")

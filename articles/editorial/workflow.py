@@ -160,7 +160,8 @@ def reopen(article: Article, user) -> Article:
 
 def _publishable(article: Article, moment: datetime.datetime) -> None:
     """Refuse what no publication may do: break an embargo, show a quote with nobody behind
-    it, or take another live story's address."""
+    it or with words its source's document does not hold (unless an editor confirmed them), or
+    take another live story's address."""
     if article.embargo_until and moment < article.embargo_until:
         when = date_format(timezone.localtime(article.embargo_until), "j F Y, H:i")
         raise InvalidTransition(f"“{article}” is under embargo until {when}.")
@@ -175,6 +176,14 @@ def _publishable(article: Article, moment: datetime.datetime) -> None:
         raise InvalidTransition(conflict)
     if changed := changed_wording_refusal(article):
         raise InvalidTransition(changed)
+    if unsupported := list(article.annotations.not_found_in_source().select_related("source")):
+        listed = "; ".join(f"“{quote.exact[:40]}” ({quote.source})" for quote in unsupported)
+        raise InvalidTransition(
+            f"The words of {len(unsupported)} quote{'s' if len(unsupported) > 1 else ''} are "
+            f"not in their source's document: {listed}. Correct the quote or the document, or "
+            "have another editor confirm each on the article's page, writing why the words "
+            "stand."
+        )
 
 
 def decision_record(*, article: Article, user, comment: str) -> ReviewLogEntry:

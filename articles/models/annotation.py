@@ -6,6 +6,7 @@ TextPositionSelector (start, end), in Unicode code points.
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from articles.annotations import anchoring
+from articles.annotations import anchoring, verification
+from articles.models.source import Source
 
 SPAN_MISMATCH = "This span no longer matches the article. Reload and select it again."
 SPEAKER_REQUIRED = (
@@ -65,15 +67,39 @@ class AnnotationQuerySet(models.QuerySet):
             annotation.exact, annotation.prefix = selector["exact"], selector["prefix"]
             annotation.suffix = selector["suffix"]
             annotation.start, annotation.end = result.start, result.end
+        _check_against_sources(annotations)
         self.model.objects.bulk_update(
             annotations,
-            ["exact", "prefix", "suffix", "start", "end", "anchor_status", "wording_before"],
+            [
+                "exact",
+                "prefix",
+                "suffix",
+                "start",
+                "end",
+                "anchor_status",
+                "wording_before",
+                "source_check",
+            ],
             batch_size=500,
         )
+
+    def check_against_sources(self) -> None:
+        """Check these annotations against their sources' documents again (one changed)."""
+        annotations = list(self)
+        before = {annotation.pk: annotation.source_check for annotation in annotations}
+        _check_against_sources(annotations)
+        changed = [a for a in annotations if a.source_check != before[a.pk]]
+        self.model.objects.bulk_update(changed, ["source_check"], batch_size=500)
 
     def wording_changed(self):
         """Quotes and paraphrases whose words an edit changed, awaiting an editor's decision."""
         return self.quotes().exclude(wording_before="")
+
+    def not_found_in_source(self):
+        """Quotes whose words their source's document does not hold, awaiting an editor."""
+        return self.filter(
+            kind=Annotation.Kind.QUOTE, source_check=Annotation.SourceCheck.NOT_FOUND
+        )
 
     def in_reading_order(self):
         return self.order_by(F("start").asc(nulls_first=True), "-end", "pk")
@@ -92,6 +118,12 @@ class Annotation(models.Model):
         MOVED = "moved", "Moved"
         FUZZY = "fuzzy", "Followed an edit"
         ORPHANED = "orphaned", "Orphaned"
+
+    class SourceCheck(models.TextChoices):
+        NOT_CHECKED = "", "Not checked"
+        VERIFIED = "verified", "Verified against source"
+        NOT_FOUND = "not_found", "Not found in source"
+        CONFIRMED = "confirmed", "Confirmed by an editor"
 
     SPEAKER_KINDS = (Kind.QUOTE, Kind.PARAPHRASE)
     # The records an annotation links to: what to select_related wherever they are shown.
@@ -185,6 +217,22 @@ class Annotation(models.Model):
         help_text="A quote's words before an edit of the body changed them, kept until an "
         "editor confirms the new wording, re-attaches the quote or makes it a paraphrase.",
     )
+    source_check = models.CharField(
+        max_length=10,
+        choices=SourceCheck.choices,
+        blank=True,
+        editable=False,
+        help_text="Whether a quote's words are in its source's document, checked whenever the "
+        "words, the source or the document change.",
+    )
+    source_confirmed = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="What an editor confirmed of a quote its source's document does not hold: "
+        "a digest of the words, the source and the document, so that a change to any of them "
+        "asks for a new decision.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -241,6 +289,7 @@ class Annotation(models.Model):
     def save(self, *args, **kwargs):
         self.fill_in_defaults()
         self.check_anchor()
+        self.check_against_source(self.source.document if self.source_id else "")
         super().save(*args, **kwargs)
 
     @property
@@ -276,6 +325,32 @@ class Annotation(models.Model):
             "start": self.start,
             "end": self.end,
         }
+
+    @property
+    def awaits_source_confirmation(self) -> bool:
+        return self.source_check == self.SourceCheck.NOT_FOUND
+
+    def source_digest(self, document: str) -> str:
+        """What an editor's confirmation against the source's document stands for."""
+        confirmed = "\0".join((self.exact, str(self.source_id), document))
+        return hashlib.sha256(confirmed.encode()).hexdigest()
+
+    def check_against_source(self, document: str) -> None:
+        """Look for a quote's words in its source's ``document``; set ``source_check``.
+
+        Only a quote claims the speaker's very words: a paraphrase or a quote whose source
+        holds no document is not checked. Words not found stay confirmed only while the words,
+        the source and the document are those an editor confirmed.
+        """
+        Check = self.SourceCheck
+        if self.kind != self.Kind.QUOTE or not self.source_id or not document.strip():
+            self.source_check = Check.NOT_CHECKED
+        elif verification.find_in_document(self.exact, document) is not None:
+            self.source_check = Check.VERIFIED
+        elif self.source_confirmed and self.source_confirmed == self.source_digest(document):
+            self.source_check = Check.CONFIRMED
+        else:
+            self.source_check = Check.NOT_FOUND
 
     def attribution_date(self) -> datetime.date:
         """When the words were said: the source's date when known, else the article's."""
@@ -330,6 +405,14 @@ class Annotation(models.Model):
         span_fields = {"exact", "start", "end"}
         if self.article_id and not span_fields & set(exclude or ()):
             self.check_anchor()
+
+
+def _check_against_sources(annotations) -> None:
+    """Check these annotations against their sources' documents, read in one query."""
+    ids = {a.source_id for a in annotations if a.kind == Annotation.Kind.QUOTE} - {None}
+    documents = dict(Source.objects.filter(pk__in=ids).values_list("pk", "document")) if ids else {}
+    for annotation in annotations:
+        annotation.check_against_source(documents.get(annotation.source_id, ""))
 
 
 class QuoteManager(models.Manager.from_queryset(AnnotationQuerySet)):

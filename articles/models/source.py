@@ -37,6 +37,12 @@ class Source(models.Model):
         help_text="Required for anonymous sources: why anonymity was granted. "
         "Readers see it beside the source.",
     )
+    document = models.TextField(
+        blank=True,
+        help_text="The document's text (a letter, a transcript, a press release), pasted or "
+        "read from an uploaded file. Quotes citing the source are checked against it, and "
+        "readers can open the passage quoted, unless the source is anonymous.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,6 +62,8 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         self.anonymity_justification = self.anonymity_justification.strip()
         super().save(*args, **kwargs)
+        # The quotes citing the source are checked against the document it holds now.
+        self.annotations.check_against_sources()
 
     def clean(self):
         self.anonymity_justification = self.anonymity_justification.strip()

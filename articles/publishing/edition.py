@@ -10,6 +10,10 @@ Three moments write it, each inside the caller's transaction:
   published pages changed; the live articles showing it are rendered again from their published
   revisions, so names and titles stay true without publishing the working copies' edits.
 
+A named source's document is copied into the edition (never an anonymous one's), and each
+published quote's passage is found in that copy: a source page shows only the copy, and a
+changed document reaches it with the source's other changes, its passages found anew.
+
 Readers' caches are emptied once the transaction commits.
 """
 
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from articles.annotations import verification
 from articles.models import (
     Annotation,
     Article,
@@ -28,6 +33,7 @@ from articles.models import (
     PublishedSource,
     PublishedTopic,
     RetiredSlug,
+    Source,
 )
 from articles.publishing.story import story_from_revision
 from newsroom.caching import invalidate_when_committed
@@ -214,6 +220,7 @@ def _write(article: Article, story: dict, anonymous_sources: dict | None = None)
         )
         for order, t in enumerate(story["topics"])
     )
+    documents = _documents(story["sources"], anonymous_sources)
     PublishedSource.objects.bulk_create(
         _kept(anonymous_sources.get(s["id"]), edition, order)
         or PublishedSource(
@@ -221,6 +228,7 @@ def _write(article: Article, story: dict, anonymous_sources: dict | None = None)
             source_id=s["id"],
             order=order,
             date=s["date"] or None,
+            document=documents.get(s["id"], ""),
             **{name: s[name] for name in SOURCE_ROW_FIELDS},
         )
         for order, s in enumerate(story["sources"])
@@ -229,12 +237,36 @@ def _write(article: Article, story: dict, anonymous_sources: dict | None = None)
         PublishedAnnotation(
             edition=edition,
             annotation_id=entry["id"],
+            **_passage(entry, documents),
             **{name: entry[name] for name in ANNOTATION_ROW_FIELDS},
             **{f"{name}_id": entry[f"{name}_id"] for name in Annotation.LINKS},
         )
         for entry in story["annotations"]
     )
     return edition
+
+
+def _documents(sources: list[dict], anonymous_sources: dict) -> dict[int, str]:
+    """The documents readers may read, by source id: today's text of each source the story
+    shows by name. An anonymous source's document could name who is behind it: never copied,
+    nor while another live story keeps the source anonymous.
+    """
+    named = [s["id"] for s in sources if not s["anonymous"] and s["id"] not in anonymous_sources]
+    kept_anonymous = PublishedSource.objects.filter(anonymous=True).values("source_id")
+    held = Source.objects.filter(pk__in=named).exclude(document="").exclude(pk__in=kept_anonymous)
+    return dict(held.values_list("pk", "document")) if named else {}
+
+
+def _passage(entry: dict, documents: dict[int, str]) -> dict:
+    """Where a quote's words are in the published copy of its source's document, if there.
+
+    Found against the very text readers are shown, so the passage they open is always the
+    quote's words, whatever the document said when the quote was checked.
+    """
+    document = documents.get(entry["source_id"]) if entry["kind"] == Annotation.Kind.QUOTE else ""
+    span = verification.find_in_document(entry["exact"], document) if document else None
+    start, end = span or (None, None)
+    return {"passage_start": start, "passage_end": end}
 
 
 def _kept(row: PublishedSource | None, edition, order) -> PublishedSource | None:

@@ -84,7 +84,7 @@ class PublishedTopic(models.Model):
 
 
 class PublishedSource(models.Model):
-    """A source as the story's "Sources" box shows it."""
+    """A source as the story's "Sources" box shows it, and the document its page shows."""
 
     edition = models.ForeignKey(PublishedArticle, on_delete=models.CASCADE, related_name="sources")
     source = models.ForeignKey("articles.Source", on_delete=models.PROTECT, related_name="+")
@@ -97,6 +97,11 @@ class PublishedSource(models.Model):
     date = models.DateField(null=True, blank=True)
     anonymous = models.BooleanField(default=False)
     justification = models.TextField(blank=True)
+    document = models.TextField(
+        blank=True,
+        help_text="The source's document as readers may read it, copied when the story is "
+        "published or the source changes; never an anonymous source's.",
+    )
 
     class Meta:
         ordering = ["edition", "order"]
@@ -134,6 +139,10 @@ class PublishedAnnotation(models.Model):
     position_title = models.CharField(max_length=200, blank=True)
     position_organization = models.CharField(max_length=200, blank=True)
     source_title = models.CharField(max_length=300, blank=True)
+    passage_start = models.PositiveIntegerField(
+        null=True, help_text="Where a quote's words are in its published source's document."
+    )
+    passage_end = models.PositiveIntegerField(null=True)
     # The links of ``Annotation.LINKS``, as published.
     speaker = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, related_name="published_quotes"

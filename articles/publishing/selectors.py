@@ -9,9 +9,11 @@ then built from its own record (a shared record, re-rendered into stories when i
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import now
 
+from articles.annotations import verification
 from articles.models import (
     Annotation,
     Correction,
@@ -74,6 +76,8 @@ def current_address(retired_slug: str) -> str | None:
 def story_of(edition: PublishedArticle) -> dict:
     """The published story as its page shows it: the same dict the working copy renders to."""
     bylines = edition.publishedbyline_set.select_related("person")
+    sources = list(edition.sources.all())
+    shown = {row.source_id: row for row in sources}
     return {
         "slug": edition.slug,
         "headline": edition.headline,
@@ -83,8 +87,8 @@ def story_of(edition: PublishedArticle) -> dict:
         "lead_image": _lead_image(edition),
         "bylines": [_byline(row) for row in bylines],
         "topics": [_topic(row) for row in edition.publishedtopic_set.all()],
-        "sources": [_source(row) for row in edition.sources.all()],
-        **derived([entry_of(row) for row in annotations_of(edition)]),
+        "sources": [_source(row) for row in sources],
+        **derived([entry_of(row, shown.get(row.source_id)) for row in annotations_of(edition)]),
     }
 
 
@@ -276,8 +280,11 @@ def sources_by_id(edition_ids) -> dict:
 # Rows back into the story's dicts.
 
 
-def entry_of(row: PublishedAnnotation) -> dict:
-    """A published annotation as ``story.derived`` reads it, the shape the working copy renders."""
+def entry_of(row: PublishedAnnotation, source: PublishedSource | None = None) -> dict:
+    """A published annotation as ``story.derived`` reads it, the shape the working copy renders.
+
+    With its published ``source``, it says where a reader opens the passage quoted.
+    """
     return {
         "id": row.annotation_id,
         "kind": row.kind,
@@ -298,8 +305,86 @@ def entry_of(row: PublishedAnnotation) -> dict:
         "source_title": row.source_title,
         "subject": subject_of(row.mentioned_person or row.mentioned_organization),
         "place_name": row.mentioned_place.name if row.mentioned_place_id else "",
+        "passage_url": passage_url(row, source),
         **{f"{name}_id": getattr(row, f"{name}_id") for name in Annotation.LINKS},
     }
+
+
+# Sources and the passages quoted from them.
+
+
+def passage_url(row: PublishedAnnotation, source: PublishedSource | None) -> str:
+    """Where a reader opens the passage a published quote comes from, or "" when nowhere.
+
+    A document the newsroom holds: its source page, the passage highlighted. A web page: its
+    address with a text fragment naming the quote's words. An anonymous source: nowhere.
+    """
+    if row.kind != Annotation.Kind.QUOTE or source is None or source.anonymous:
+        return ""
+    if source.document:
+        if row.passage_start is None:
+            return ""
+        page = reverse("articles:source", kwargs={"pk": source.source_id})
+        return f"{page}?quote={row.annotation_id}#passage"
+    if source.url:
+        return verification.text_fragment_url(source.url, row.exact)
+    return ""
+
+
+def documents_published():
+    """Published copies of named sources' documents. A source some live story keeps anonymous
+    has none, whatever another story says of it: its document could name who is behind it."""
+    kept_anonymous = PublishedSource.objects.filter(source=OuterRef("source"), anonymous=True)
+    return (
+        PublishedSource.objects.exclude(document="")
+        .filter(anonymous=False)
+        .exclude(Exists(kept_anonymous))
+    )
+
+
+def source_document(source_id: int, quote_id: str = "") -> dict:
+    """A source's page: its published document, with the passage of a published quote citing
+    it (``quote_id``, the working annotation's id) marked; 404 unless a live story cites the
+    source by name with its document."""
+    copies = documents_published().filter(source_id=source_id).select_related("edition")
+    passage = None
+    if quote_id.isascii() and quote_id.isdigit() and len(quote_id) <= 18:
+        passage = (
+            PublishedAnnotation.objects.filter(
+                annotation_id=int(quote_id),
+                source_id=source_id,
+                kind=Annotation.Kind.QUOTE,
+                passage_start__isnull=False,
+                edition__sources__in=copies,
+            )
+            .select_related("edition")
+            .first()
+        )
+    # The copy the quote's own story holds, else the newest: copies agree but for a moment.
+    if passage is not None:
+        copies = copies.filter(edition_id=passage.edition_id)
+    row = copies.order_by("-edition__published_at", "-pk").first()
+    if row is None:
+        raise Http404(NOT_FOUND)
+    stories = published_articles().filter(
+        sources__in=documents_published().filter(source_id=source_id)
+    )
+    return {
+        "source": _source(row),
+        "document": _passage_split(row.document, passage),
+        "passage": passage,
+        "stories": [
+            {"url": e.get_absolute_url(), "headline": e.headline} for e in stories.distinct()
+        ],
+    }
+
+
+def _passage_split(document: str, passage: PublishedAnnotation | None) -> dict:
+    """The document in three parts: before the passage, the passage, after it."""
+    if passage is None or passage.passage_end > len(document):
+        return {"before": document, "passage": "", "after": ""}
+    start, end = passage.passage_start, passage.passage_end
+    return {"before": document[:start], "passage": document[start:end], "after": document[end:]}
 
 
 def _byline(row: PublishedByline) -> dict:
@@ -322,6 +407,11 @@ def _source(row: PublishedSource) -> dict:
         "date_label": date_format(row.date, "j F Y") if row.date else "",
         "anonymous": row.anonymous,
         "justification": row.justification,
+        "document_url": (
+            reverse("articles:source", kwargs={"pk": row.source_id})
+            if row.document and not row.anonymous
+            else ""
+        ),
     }
 
 

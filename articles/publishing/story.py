@@ -8,9 +8,12 @@ dict back. What a story holds is what readers may see: notes, claims, orphans an
 behind an anonymous source are left out here, so nothing downstream can show them.
 """
 
+import re
+
+from django.urls import reverse
 from django.utils.formats import date_format
 
-from articles.annotations import anchoring, rendering
+from articles.annotations import anchoring, rendering, verification
 from articles.editorial.revisions import revision_state
 from articles.models import Annotation, Article, Source, Topic
 from people.models import Organization, Person, Place, Position
@@ -138,8 +141,25 @@ def _entry(annotation, anonymous_source_ids) -> dict:
         "source_title": annotation.source.title if annotation.source else "",
         "subject": subject_of(subject),
         "place_name": annotation.mentioned_place.name if annotation.mentioned_place else "",
+        "passage_url": _passage_url(annotation, anonymous),
         **links,
     }
+
+
+def _passage_url(annotation, anonymous: bool) -> str:
+    """Where a reader opens the passage a quote comes from: the page of a document the
+    newsroom holds, the passage marked; a web page's address with a text fragment naming the
+    words; nothing for an anonymous source, whose document could say who is behind it."""
+    source = annotation.source
+    if annotation.kind != Annotation.Kind.QUOTE or source is None or anonymous:
+        return ""
+    if source.document:
+        if verification.find_in_document(annotation.exact, source.document) is None:
+            return ""
+        page = reverse("articles:source", kwargs={"pk": source.pk})
+        return f"{page}?quote={annotation.pk}#passage"
+    url = _source(source)["url"]
+    return verification.text_fragment_url(url, annotation.exact) if url else ""
 
 
 def subject_of(subject) -> dict | None:
@@ -205,16 +225,63 @@ def _quote(entry) -> dict:
         "kind_label": Annotation.Kind(entry["kind"]).label,
         "exact": entry["exact"],
         # The words around the quote, so a list of quotes can show them in their context.
-        "before": entry["prefix"],
-        "after": entry["suffix"],
+        "before": context_before(entry["prefix"], entry["start"]),
+        "after": context_after(entry["suffix"]),
         "speaker_name": entry["speaker_name"],
+        # An unnamed speaker described by the source's own title ("Sources within the Biden
+        # Administration"): the source is named once, as the speaker.
+        "speaker_is_source": bool(entry["source_id"])
+        and not entry["speaker_url"]
+        and same_words(entry["speaker_name"], entry["source_title"]),
         "speaker_organization_url": entry["speaker_organization_url"],
         "speaker_url": entry["speaker_url"],
         "position": entry["position_title"],
         "organization": entry["position_organization"],
         "source_id": entry["source_id"],
         "source_title": entry["source_title"],
+        "passage_url": entry["passage_url"],
     }
+
+
+ELLIPSIS = "…"
+
+
+def context_before(prefix: str, start: int | None) -> str:
+    """The words before a quote as a snippet shows them, from ``prefix`` (the stored context).
+
+    Only its paragraph; and where the context was cut short of it, from the first whole word
+    on, after an ellipsis: "…over what he called the “", never "…sition over what he called".
+    """
+    if "\n" in prefix:
+        return _spaced(prefix.rsplit("\n", 1)[1])
+    if start is not None and start <= len(prefix):  # the context reaches the text's start
+        return _spaced(prefix)
+    words = _spaced(re.sub(r"^\S+", "", prefix)).lstrip()
+    return ELLIPSIS + words
+
+
+def context_after(suffix: str) -> str:
+    """The words after a quote as a snippet shows them, from ``suffix`` (the stored context):
+    to the end of its paragraph, or to the last whole word and an ellipsis where it was cut."""
+    if "\n" in suffix:
+        return _spaced(suffix.split("\n", 1)[0])
+    if len(suffix) < anchoring.CONTEXT_SIZE:  # the context reaches the text's end
+        return _spaced(suffix)
+    words = _spaced(re.sub(r"\S+$", "", suffix)).rstrip()
+    return words + ELLIPSIS
+
+
+def _spaced(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def same_words(first: str, second: str) -> bool:
+    """Whether two names read the same to a reader: case, spacing and a final stop aside."""
+
+    def words(text):
+        return " ".join(text.split()).rstrip(".").casefold()
+
+    return bool(words(first)) and words(first) == words(second)
 
 
 def _source(source: Source) -> dict:
@@ -230,6 +297,11 @@ def _source(source: Source) -> dict:
         "date_label": date_format(source.date, "j F Y") if source.date else "",
         "anonymous": source.is_anonymous,
         "justification": source.anonymity_justification,
+        "document_url": (
+            reverse("articles:source", kwargs={"pk": source.pk})
+            if source.document and not source.is_anonymous
+            else ""
+        ),
     }
 
 

@@ -63,6 +63,12 @@ def corrections_log(request):
     )
 
 
+def source_detail(request, pk):
+    """A source's document as published, while a live story cites the source by name."""
+    page = selectors.source_document(pk, request.GET.get("quote", ""))
+    return render(request, "articles/source_detail.html", page)
+
+
 def article_annotations(request, slug):
     """The W3C collection: published annotations for readers, all of the working copy for staff."""
     edition = selectors.published_articles().filter(slug=slug).first()

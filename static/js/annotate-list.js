@@ -65,6 +65,16 @@
           ),
           el("span", { class: "annotate-item__summary" }, summaryWithoutKind(annotation)),
           el("span", { class: "annotate-item__exact" }, quoted(annotation.exact, 90)),
+          annotation.source_check_label
+            ? el(
+                "span",
+                {
+                  class: "annotate-item__source-check",
+                  "data-source-check": annotation.source_check,
+                },
+                annotation.source_check_label,
+              )
+            : null,
         ),
         annotation.orphaned ? this.orphanTools(annotation) : null,
         annotation.wording_before ? this.wordingChange(annotation) : null,
