@@ -275,7 +275,8 @@ def _annotations_of(article):
     return sorted(annotations, key=lambda annotation: not annotation.is_orphaned)
 
 
-def _body_html(article, annotations) -> str:
+def _body_html(article, annotations, extra=()) -> str:
+    """The body with its anchored annotations highlighted, and ``extra`` spans (suggestions)."""
     spans = [
         rendering.Span(
             start=annotation.start,
@@ -287,7 +288,7 @@ def _body_html(article, annotations) -> str:
         for annotation in annotations
         if not annotation.is_orphaned
     ]
-    return rendering.render_body(article.body, spans)
+    return rendering.render_body(article.body, [*spans, *extra])
 
 
 def _state(article, status=200, annotation=None):
@@ -310,6 +311,9 @@ def _urls(article) -> dict:
         "search": collection + "search/",
         "people": reverse("admin:articles_quick_person", args=[article.pk]),
         "sources": reverse("admin:articles_quick_source", args=[article.pk]),
+        "suggestions": reverse("admin:articles_article_suggestions", args=[article.pk]),
+        "rejections": reverse("admin:articles_article_suggestion_rejections", args=[article.pk]),
+        "acceptances": reverse("admin:articles_article_suggestion_acceptances", args=[article.pk]),
         "public": article.get_absolute_url(),
     }
 

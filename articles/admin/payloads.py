@@ -21,6 +21,7 @@ BAD_SELECTION = (
     "The selected words were not sent as the screen sends them. Reload the page and select "
     "them again."
 )
+BAD_CONFIDENCE = "Give the lowest confidence to accept as a number from 0 to 1, such as 0.8."
 NO_SELECTION = "Select the words to annotate in the story, then save again."
 SELECTOR_KEYS = frozenset({"exact", "prefix", "suffix", "start", "end"})
 # Primary keys are 64-bit; a plain-text offset is far below this too.
@@ -74,6 +75,38 @@ def annotation_payload(body: bytes, *, creating: bool) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def suggestion_payload(body: bytes) -> dict:
+    """A suggestion the editor rejects: its ``kind`` (str) and its words as a ``selector``."""
+    data = json_object(body)
+    errors = _unknown_keys(data, {"kind", "selector"})
+    cleaned = {}
+    try:
+        cleaned["kind"] = _text(data.get("kind"), "kind")
+    except ValidationError as problem:
+        errors["kind"] = problem.messages
+    try:
+        cleaned["selector"] = _selector(data.get("selector"))
+    except ValidationError as problem:
+        errors["exact"] = problem.messages
+    if cleaned.get("selector") is None and "exact" not in errors:
+        errors["exact"] = [BAD_SELECTION]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def acceptance_payload(body: bytes) -> dict:
+    """Accept every suggestion at ``min_confidence`` or above: a number from 0 to 1."""
+    data = json_object(body)
+    errors = _unknown_keys(data, {"min_confidence"})
+    value = data.get("min_confidence")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        errors["min_confidence"] = [BAD_CONFIDENCE]
+    if errors:
+        raise ValidationError(errors)
+    return {"min_confidence": float(value)}
 
 
 def text_payload(body: bytes, names) -> dict:

@@ -3,6 +3,7 @@ from articles.models.article import Article, ReviewQueue, Topic
 from articles.models.preview import PreviewLink
 from articles.models.review import Correction, ReviewLogEntry
 from articles.models.source import Source
+from articles.models.suggestion import RejectedSuggestion
 from articles.publishing.models import (
     PublishedAnnotation,
     PublishedArticle,
@@ -24,6 +25,7 @@ __all__ = [
     "PublishedSource",
     "PublishedTopic",
     "Quote",
+    "RejectedSuggestion",
     "ReviewLogEntry",
     "RetiredSlug",
     "ReviewQueue",

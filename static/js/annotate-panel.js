@@ -64,6 +64,55 @@
       if (focus) this.heading.focus();
     }
 
+    /** A suggestion (annotate-suggestions.js): what it proposes, to accept, edit or reject. */
+    openSuggestion(suggestion, { accept, edit, reject, details }) {
+      this.mode = "suggestion";
+      this.annotation = null;
+      this.form = null;
+      this.selector = suggestion;
+      const terms = details.map(([term, description]) => [
+        el("dt", {}, term),
+        el("dd", {}, description),
+      ]);
+      this.render(
+        `Suggested ${suggestion.kind_label.toLowerCase()}`,
+        el(
+          "div",
+          { class: "annotate-suggestion" },
+          el("dl", { class: "annotate-suggestion__details" }, terms.flat()),
+          el(
+            "div",
+            { class: "annotate-actions" },
+            el("button", { type: "button", class: "button default", onclick: accept }, "Accept"),
+            el("button", { type: "button", class: "button", onclick: edit }, "Edit, then accept"),
+            el(
+              "button",
+              { type: "button", class: "button annotate-delete", onclick: reject },
+              "Reject",
+            ),
+          ),
+        ),
+      );
+      this.onShow(null);
+    }
+
+    /** A new annotation's form for `selector`, filled in with what a suggestion proposes. */
+    openPrefilled(selector, proposed) {
+      this.mode = "new";
+      this.annotation = null;
+      this.selector = selector;
+      this.form = new NA.AnnotationForm(this.config, proposed);
+      this.render(`Accept suggested ${proposed.kind}`, this.form.element);
+      const speaker = this.form.links.speaker;
+      // A speaker not on record: their name, typed, for the editor to add or to choose another.
+      if (!proposed.speaker && !proposed.speaker_organization && proposed.speaker_name)
+        speaker.input.value = proposed.speaker_name;
+      // No position proposed: the one held on the source's (else the article's) date.
+      if (!proposed.position) this.form.refreshPositions();
+      this.onShow(null);
+      this.heading.focus();
+    }
+
     /** Several annotations under one click: list them, innermost first, to pick one. */
     openChoice(annotations) {
       this.mode = "choose";
@@ -300,6 +349,12 @@
       });
       this.lastFailure = ok ? null : data;
       if (ok) return data;
+      this.showFailure(data);
+      return null;
+    }
+
+    /** A refusal's messages: each next to its field, the whole in the live region. */
+    showFailure(data) {
       const errors = { ...(data.errors || {}) };
       if (errors.exact) {
         this.setQuoteError(errors.exact.join(" "));
@@ -307,7 +362,6 @@
       }
       if (this.form) this.form.showErrors(errors);
       announce(data.message, "error");
-      return null;
     }
   }
 

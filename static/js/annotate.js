@@ -9,11 +9,20 @@
   "use strict";
   const NA = window.NewsroomAnnotate;
   const PlainText = window.NewsroomPlainText;
-  const PARTS = ["util", "Combobox", "AnnotationForm", "SourceForm", "Panel", "AnnotationList"];
+  const PARTS = [
+    "util",
+    "Combobox",
+    "AnnotationForm",
+    "SourceForm",
+    "Panel",
+    "AnnotationList",
+    "Suggestions",
+  ];
   if (!PlainText || !NA || PARTS.some((part) => !NA[part])) {
     throw new Error(
       "annotate.js needs plain-text.js, annotate-util.js, annotate-combobox.js, " +
-        "annotate-form.js, annotate-panel.js and annotate-list.js loaded before it.",
+        "annotate-form.js, annotate-panel.js, annotate-list.js and annotate-suggestions.js " +
+          "loaded before it.",
     );
   }
   const { el, announce } = NA.util;
@@ -46,6 +55,12 @@
         container: document.getElementById("annotate-panel"),
         onState: (answer) => this.update(answer),
         onShow: (id) => this.markOpen(id),
+      });
+      this.suggestions = new NA.Suggestions({
+        config,
+        screen: this,
+        panel: this.panel,
+        container: document.getElementById("annotate-suggestions"),
       });
       this.prepareBody();
       this.list.render(this.annotations, null);
@@ -94,6 +109,7 @@
         "div",
         { class: "annotate-toolbar" },
         this.annotateButton,
+        this.suggestions.controls,
         el(
           "p",
           { class: "annotate-help-text", id: "annotate-keyboard-help" },
@@ -204,6 +220,13 @@
     openAt(node, { focus }) {
       const ids = [];
       let element = node && (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement);
+      // A suggestion inside (or over) the annotations there is what the click meant.
+      const suggestion = element && element.closest("[data-suggestion]");
+      const marked = element && element.closest("[data-annotation-id]");
+      if (suggestion && this.body.contains(suggestion) && !(marked && suggestion.contains(marked))) {
+        this.suggestions.open(suggestion.dataset.suggestion, { focus });
+        return;
+      }
       while (element && element !== this.body && this.body.contains(element)) {
         const id = Number(element.dataset.annotationId);
         if (id && !ids.includes(id)) ids.push(id);
@@ -220,13 +243,19 @@
       if (first) first.scrollIntoView({ block: "center" });
     }
 
-    /** The server's answer to a write: its annotations and the body re-rendered with them. */
+    /**
+     * The server's answer to a write: its annotations and the body re-rendered with them, and
+     * with the suggestions left when it holds them; else, while suggestions show, fetch them.
+     */
     update(answer) {
       this.annotations = answer.annotations;
       this.body.innerHTML = answer.body_html;
       this.projection = null;
       this.lastSelection = null;
       this.list.render(this.annotations, this.panel.openId);
+      this.markOpen(this.panel.openId);
+      if (answer.suggestions) this.suggestions.show(answer.suggestions);
+      else if (this.suggestions.active) this.suggestions.load();
     }
 
     markOpen(id) {
@@ -239,6 +268,7 @@
           .forEach((span) => span.classList.add("is-open"));
       }
       this.list.markOpen(id);
+      if (this.suggestions && this.panel.mode !== "suggestion") this.suggestions.markOpen(null);
     }
 
     // With no selection in the story yet, the keyboard starts from its first word.
