@@ -17,4 +17,5 @@ class ArticlesConfig(AppConfig):
         # The page cache keeps a page per value of these, and of nothing else.
         for filterset in (ArticleFilter, QuoteFilter, PersonFilter):
             query_parameters_read(filterset.base_filters)
-        query_parameters_read(["quote"])  # a source page, a quote's passage marked
+        # Not ``quote`` (a source page's marked passage): any value would make a page apart,
+        # and those pages are few; they are served uncached.

@@ -34,7 +34,14 @@ NO_TEXT = (
 
 
 def document_text(upload) -> str:
-    """The text of an uploaded .txt or .pdf file, or ValidationError saying what to do."""
+    """The text of an uploaded .txt or .pdf file, or ValidationError saying what to do.
+
+    NUL characters, which no text shows and PostgreSQL refuses to store, are dropped.
+    """
+    return _readable(upload).replace("\x00", "")
+
+
+def _readable(upload) -> str:
     suffix = PurePosixPath(upload.name or "").suffix.lower()
     if suffix not in KINDS:
         raise ValidationError(NOT_A_DOCUMENT)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.db import models
@@ -99,11 +100,34 @@ class PlaceAdmin(SharedRecordAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PositionForm(forms.ModelForm):
+    """A position belongs to its person: whoever may not change the person may not add one."""
+
+    request = None  # set by the admin for each request
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person")
+        if person is not None and not may(self.request, Person._meta, "change", person):
+            self.add_error(
+                "person",
+                f"Published stories show {person}: only an editor can add or change their "
+                "positions. Ask one.",
+            )
+        return cleaned
+
+
 @admin.register(Position)
 class PositionAdmin(SharedRecordAdmin):
+    form = PositionForm
     list_display = ["title", "person", "organization", "period", "end_note", "on_record"]
     list_filter = ["organization", "on_record"]
     list_select_related = ["person", "organization"]
     search_fields = ["title", "person__name", "person__aliases", "organization__name"]
     autocomplete_fields = ["person", "organization"]
     date_hierarchy = "start_date"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request = request
+        return form

@@ -95,18 +95,24 @@ def stored_pages(monkeypatch):
     return recording.pages
 
 
-def test_the_parameters_that_make_a_page_of_their_own_are_the_filters_page_and_quote():
+def test_the_parameters_that_make_a_page_of_their_own_are_the_filters_and_page():
     assert caching.known_query_parameters() == {
         *ArticleFilter.base_filters,
         *QuoteFilter.base_filters,
         *PersonFilter.base_filters,
         "page",
-        "quote",  # a source page with a quote's passage marked
     }
     assert caching.known_query_parameters() == {
         *("q", "quoted", "mentions", "topic", "source_kind", "published_after"),
-        *("published_before", "ordering", "page", "speaker", "kind", "quote"),
+        *("published_before", "ordering", "page", "speaker", "kind"),
     }
+
+
+def test_passage_numbers_fill_no_cache(client, foote_story, stored_pages):
+    for number in range(50):
+        client.get(f"/?quote={number}zz")
+        client.get(f"/sources/1/?quote={number}")
+    assert stored_pages == []
 
 
 def test_junk_query_strings_add_no_page_to_the_cache(client, foote_story, stored_pages):

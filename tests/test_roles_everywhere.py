@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from articles.annotations import service
 from articles.editorial import workflow
-from articles.models import Article, Correction, PreviewLink, ReviewLogEntry
+from articles.editorial.revisions import revision_record
+from articles.models import Annotation, Article, Correction, PreviewLink, ReviewLogEntry, Source
 from articles.publishing import selectors
 from people.models import Person
 from tests.admin_forms import change_form_data
@@ -166,7 +167,9 @@ def test_the_last_editor_of_a_story_cannot_approve_it(client, make_staff, foote_
         {"transition": "approve"},
         follow=True,
     )
-    assert "You made the last change" in response.content.decode()
+    assert "since it was last reviewed: another editor must approve it" in (
+        response.content.decode()
+    )
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
     workflow.approve(draft, make_staff("Editor", "second-editor"))
@@ -258,3 +261,67 @@ def test_a_never_published_draft_cannot_be_corrected(client, make_staff):
     assert response.status_code == 200
     assert "Only a story that has been published can be corrected" in response.content.decode()
     assert not Correction.objects.exists()
+
+
+def test_an_editor_who_changed_a_story_in_review_cannot_approve_it_later(make_staff, foote_story):
+    reporter, editor = make_staff("Reporter"), make_staff("Editor")
+    draft = Article.objects.create(
+        headline="A draft", slug="a-draft", body="<p>The envoy said it was inhumane.</p>"
+    )
+    Article.objects.filter(pk=draft.pk).update(created_by=reporter)
+    draft = workflow.submit(Article.objects.get(pk=draft.pk), reporter)
+    quote = foote_story.annotations.get(kind="quote")
+    service.annotation_create(
+        article=draft,
+        user=editor,
+        kind="quote",
+        selector={"exact": "inhumane", "start": 27, "end": 35},
+        speaker=quote.speaker_id,
+        source=quote.source_id,
+    )
+    workflow.request_changes(draft, editor, "Check the quote.")
+    draft = Article.objects.get(pk=draft.pk)
+    draft.dek = "A trivial edit by the reporter."
+    draft.updated_by = reporter
+    draft.save()
+    revision_record(article=draft, user=reporter, comment="Dek.")
+    workflow.submit(draft, reporter)
+    with pytest.raises(workflow.InvalidTransition, match="since it was last reviewed"):
+        workflow.approve(draft, editor)
+
+
+def test_a_reporter_cannot_change_a_source_a_scheduled_story_cites(client, make_staff):
+    editor = make_staff("Editor")
+    draft = draft_by(editor)
+    source = Source.objects.create(kind="document", title="A memo")
+    Annotation.objects.create(
+        article=draft, kind="paraphrase", exact="Words", start=0, end=5, speaker_description="X",
+        source=source,
+    )  # fmt: skip
+    Article.objects.filter(pk=draft.pk).update(status=Status.SCHEDULED)
+    client = signed_in(client, make_staff("Reporter"))
+    url = reverse("admin:articles_source_change", args=[source.pk])
+    response = client.post(url, {"kind": "document", "title": "Zq forged memo"})
+    assert response.status_code == 403
+    source.refresh_from_db()
+    assert source.title == "A memo"
+
+
+def test_a_reporter_cannot_add_a_position_to_a_person_published_stories_show(
+    client, make_staff, foote
+):
+    client = signed_in(client, make_staff("Reporter"))
+    response = client.post(
+        reverse("admin:people_position_add"),
+        {
+            "person": foote.pk,
+            "title": "Zq Grand Vizier",
+            "start_date": "2026-01-01",
+            "start_precision": "day",
+            "end_precision": "day",
+            "on_record": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "only an editor can add or change their positions" in response.content.decode()
+    assert not foote.positions.filter(title="Zq Grand Vizier").exists()

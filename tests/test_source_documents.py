@@ -341,3 +341,16 @@ def test_a_source_page_costs_three_queries(
     publish(client, desk, story)
     with django_assert_num_queries(3):
         assert client.get(f"/sources/{letter.pk}/?quote={verified.pk}").status_code == 200
+
+
+def test_an_id_no_database_holds_is_a_plain_404(client, db):
+    assert client.get("/sources/9223372036854775808/").status_code == 404
+
+
+def test_a_text_file_with_nul_characters_is_read_without_them():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.documents import document_text
+
+    upload = SimpleUploadedFile("a.txt", b"hello \x00 world")
+    assert document_text(upload) == "hello  world"

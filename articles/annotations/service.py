@@ -13,7 +13,7 @@ from django.db import transaction
 from articles.annotations import anchoring
 from articles.editorial import workflow
 from articles.editorial.permissions import can_annotate, locked_message
-from articles.editorial.revisions import revision_record
+from articles.editorial.revisions import DECISION_PREFIX, changed_since_review, revision_record
 from articles.models import Annotation, Article, Source
 from articles.models.annotation import SPAN_MISMATCH
 from people.models import Organization, Person, Place, Position
@@ -132,12 +132,12 @@ def annotation_wording_confirm(*, annotation: Annotation, user) -> Annotation:
         annotation.refresh_from_db()
         if not annotation.wording_changed:
             return annotation
-        if user is not None and article.updated_by_id == user.pk:
+        if changed_since_review(article, user):
             raise PermissionDenied(WORDING_OWN_CHANGE)
         before, annotation.wording_before = annotation.wording_before, ""
         annotation.save(update_fields=["wording_before", "updated_at"])
         decision = (
-            f"Confirmed the new wording of a {annotation.kind}: “{before}” is now "
+            f"{DECISION_PREFIX}the new wording of a {annotation.kind}: “{before}” is now "
             f"“{annotation.exact}”."
         )
         revision_record(article=article, user=user, comment=decision)
@@ -150,8 +150,8 @@ SOURCE_CONFIRM_REASON_REQUIRED = (
     "call, a later statement): a reason is required, and it goes on the record."
 )
 SOURCE_CONFIRM_OWN_CHANGE = (
-    "You made the last change to this story: another editor must confirm a quote its source's "
-    "document does not hold."
+    "You changed this story since it was last reviewed: another editor must confirm a quote "
+    "its source's document does not hold."
 )
 SOURCE_CONFIRM_EDITORS_ONLY = (
     "Only an editor can confirm a quote its source's document does not hold: ask one."
@@ -176,12 +176,12 @@ def annotation_source_confirm(*, annotation: Annotation, user, reason: str) -> A
         annotation.refresh_from_db()
         if not annotation.awaits_source_confirmation:
             return annotation
-        if user is not None and article.updated_by_id == user.pk:
+        if changed_since_review(article, user):
             raise PermissionDenied(SOURCE_CONFIRM_OWN_CHANGE)
         annotation.source_confirmed = annotation.source_digest(annotation.source.document)
         annotation.save(update_fields=["source_confirmed", "source_check", "updated_at"])
         decision = (
-            f"Confirmed a quote the document of “{annotation.source}” does not hold: "
+            f"{DECISION_PREFIX}a quote the document of “{annotation.source}” does not hold: "
             f"“{annotation.exact}”. Why: {reason}"
         )
         revision_record(article=article, user=user, comment=decision)

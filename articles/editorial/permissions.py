@@ -14,6 +14,7 @@ record's state and ownership, in this one module:
 """
 
 from django.contrib.auth.backends import BaseBackend
+from django.db.models import Q
 
 from articles.models import Article, Source
 from articles.publishing import selectors
@@ -92,14 +93,30 @@ SHOWN = {
     Place: lambda: selectors.places_named(),
     Source: lambda: selectors.sources_cited(),
 }
+# How each shared record reaches an article's working copy: what an approved or scheduled
+# story shows goes live as the publisher saw it, so it is guarded like what is live.
+IN_ARTICLES = {
+    Person: ("quotes__article", "mentions__article", "bylined_articles"),
+    Organization: ("quotes__article", "mentions__article", "positions__quotes__article"),
+    Position: ("quotes__article",),
+    Place: ("mentions__article",),
+    Source: ("annotations__article",),
+}
 SHARED_ACTIONS = ("change", "delete")
 
 
 def can_change_shared_record(user, record) -> bool:
-    """Editors and publishers change any shared record; others only those readers do not see."""
+    """Editors and publishers change any shared record; others only those readers do not see
+    and no approved or scheduled story shows."""
     if user.has_perm("articles.review_article"):
         return True
-    return not SHOWN[type(record)]().filter(pk=record.pk).exists()
+    model = type(record)
+    if SHOWN[model]().filter(pk=record.pk).exists():
+        return False
+    locked = Q()
+    for path in IN_ARTICLES[model]:
+        locked |= Q(**{f"{path}__status__in": LOCKED})
+    return not model.objects.filter(locked, pk=record.pk).exists()
 
 
 class ObjectPermissionBackend(BaseBackend):

@@ -96,6 +96,26 @@ def revisions_of(article: Article):
     return Revision.objects.filter(pk__in=revision_ids).select_related("user").order_by("-pk")
 
 
+# Revisions that record an editor's decision (a quote's wording or source confirmed) rather
+# than a change: their comments begin so, and they make nobody an author of the story.
+DECISION_PREFIX = "Confirmed "
+REVIEWED = ("approved", "published")
+
+
+def changed_since_review(article: Article, user) -> bool:
+    """Whether ``user`` changed the article's words or annotations since it was last approved
+    or published: then a second reader must pass it, not them (four eyes)."""
+    if user is None:
+        return False
+    if article.updated_by_id == user.pk:
+        return True
+    reviewed = article.review_log.filter(to_status__in=REVIEWED).order_by("-at", "-pk").first()
+    versions = Version.objects.get_for_object(article).filter(revision__user=user)
+    if reviewed is not None:
+        versions = versions.filter(revision__date_created__gt=reviewed.at)
+    return versions.exclude(revision__comment__startswith=DECISION_PREFIX).exists()
+
+
 def revision_state(article: Article, revision: Revision) -> RevisionState:
     versions = revision.version_set.all()
     article_type = ContentType.objects.get_for_model(Article)

@@ -8,6 +8,7 @@ article in a source state still cannot make a move for a user (``None`` is the s
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from articles.editorial.revisions import changed_since_review
 from articles.models import Article
 
 Status = Article.Status
@@ -60,12 +61,13 @@ def _refuse_if_off_the_site(article: Article, user=None) -> str | None:
 
 
 def _refuse_own_change(article: Article, user) -> str | None:
-    # Four eyes: whoever made the last change to the words or their annotations is not
-    # the one to pass it.
-    if user is not None and article.updated_by_id == user.pk:
+    # Four eyes: whoever changed the words or their annotations since the last review is
+    # not the one to pass them.
+    if changed_since_review(article, user):
         return (
-            f"You made the last change to “{article}”: another editor must approve it. "
-            "If it cannot wait, a publisher can publish without review, giving the reason."
+            f"You changed “{article}” since it was last reviewed: another editor must "
+            "approve it. If it cannot wait, a publisher can publish without review, giving "
+            "the reason."
         )
     return changed_wording_refusal(article)
 

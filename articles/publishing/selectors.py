@@ -346,6 +346,8 @@ def source_document(source_id: int, quote_id: str = "") -> dict:
     """A source's page: its published document, with the passage of a published quote citing
     it (``quote_id``, the working annotation's id) marked; 404 unless a live story cites the
     source by name with its document."""
+    if not 0 < source_id < 2**63:  # an id no database column holds names nothing
+        raise Http404(NOT_FOUND)
     copies = documents_published().filter(source_id=source_id).select_related("edition")
     passage = None
     if quote_id.isascii() and quote_id.isdigit() and len(quote_id) <= 18:
