@@ -52,6 +52,7 @@ from reversion.models import Version
 
 from articles.editorial.roles import ROLES
 from articles.models import Article, PublishedArticle
+from articles.publishing import selectors
 from articles.publishing.edition import edition_refresh
 from articles.sanitizing import sanitize_body
 from newsroom.caching import invalidate_when_committed
@@ -672,7 +673,8 @@ def _render_edition_again() -> None:
     The edition's rows hold rendered HTML; rendering it again from the revisions (whose bodies
     were sanitized) gives the same bytes for an archive an export wrote, and nothing else for
     one that was altered. An edition whose published revision was deleted cannot be rendered
-    again: its body goes through the sanitizer, which keeps its words and links.
+    again: its body goes through the sanitizer, which keeps its words and links, and its page is
+read back from its rows.
     """
     try:
         edition_refresh(articles=Article.objects.all())
@@ -691,9 +693,12 @@ def _render_edition_again() -> None:
             f": the archive was altered or damaged. {NOTHING_IMPORTED}"
         ) from None
     orphans = PublishedArticle.objects.filter(article__published_revision__isnull=True)
-    for edition in orphans.only("body_html"):
-        if (cleaned := sanitize_body(edition.body_html)) != edition.body_html:
-            PublishedArticle.objects.filter(pk=edition.pk).update(body_html=cleaned)
+    for edition in orphans:
+        # Its page is read back from its rows, not taken from the archive either.
+        edition.body_html = sanitize_body(edition.body_html)
+        edition.save(update_fields=["body_html"])
+        edition.page = selectors.story_from_rows(edition)
+        edition.save(update_fields=["page"])
 
 
 def _shown(name: str) -> str:

@@ -24,7 +24,7 @@ def test_an_outage_during_a_page_is_a_503_for_the_reader(client, foote_story, mo
     def refuse(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(selectors, "published_articles", refuse)
+    monkeypatch.setattr(selectors, "edition_at", refuse)
     response = client.get("/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/")
     assert response.status_code == 503
     assert response["Retry-After"] == "10"

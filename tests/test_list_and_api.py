@@ -506,7 +506,7 @@ BUDGETS = [
     ("/topics/haiti/", 3),
     ("/api/articles/", 4),
     ("/api/articles/?topic=haiti&q=inhumane", 5),
-    (f"/api/articles/{FOOTE_SLUG}/", 5),
+    (f"/api/articles/{FOOTE_SLUG}/", 1),
     ("/api/people/", 2),
     ("/api/people/?q=Foote", 2),
     ("/api/quotes/", 3),

@@ -12,7 +12,7 @@ from tests.conftest import publish_again
 FOOTE = "/articles/us-envoy-to-haiti-resigns-over-inhumane-deportations/"
 BUDGETS = {
     "/": 1,
-    FOOTE: 6,
+    FOOTE: 2,
     f"{FOOTE}annotations.jsonld": 2,
     "/people/daniel-foote/": 5,
     "/organizations/us-department-of-state/": 4,

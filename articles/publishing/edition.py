@@ -35,6 +35,7 @@ from articles.models import (
     RetiredSlug,
     Source,
 )
+from articles.publishing import selectors
 from articles.publishing.story import story_from_revision
 from newsroom.caching import invalidate_when_committed
 
@@ -243,6 +244,8 @@ def _write(article: Article, story: dict, anonymous_sources: dict | None = None)
         )
         for entry in story["annotations"]
     )
+    edition.page = selectors.story_from_rows(edition)
+    edition.save(update_fields=["page"])
     return edition
 
 

@@ -39,6 +39,13 @@ class PublishedArticle(models.Model):
         help_text="When a publication last changed a quote's words or who said them: readers "
         "see an “Updated” line.",
     )
+    # Nullable so that adding it altered the table in place (SQLite rebuilds a table for a
+    # column with a default, and would drop the search index's triggers with it).
+    page = models.JSONField(
+        null=True,
+        help_text="The story as its page shows it, read back from the rows below when they "
+        "were written, so that a page costs one read. Written with them, never alone.",
+    )
     bylines = models.ManyToManyField(
         "people.Person", through="PublishedByline", related_name="published_bylines"
     )

@@ -8,7 +8,6 @@ then built from its own record (a shared record, re-rendered into stories when i
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import now
@@ -39,11 +38,13 @@ SHOWN_LINKS = (
     "mentioned_place",
 )
 NOT_FOUND = "No published story has this address."
+# What a list of stories never shows: left unread when editions come along with other rows.
+HEAVY_FIELDS = ("edition__page", "edition__body_html", "edition__text")
 
 
 def published_articles():
-    """Every article on the site, newest first."""
-    return PublishedArticle.objects.order_by("-published_at", "-pk")
+    """Every article on the site, newest first (without its page, which lists never show)."""
+    return PublishedArticle.objects.order_by("-published_at", "-pk").defer("page")
 
 
 def with_bylines_and_topics(editions):
@@ -58,9 +59,9 @@ def with_bylines_and_topics(editions):
     )
 
 
-def edition_at(slug: str) -> PublishedArticle:
-    """The published article at this address, or 404."""
-    return get_object_or_404(PublishedArticle, slug=slug)
+def edition_at(slug: str) -> PublishedArticle | None:
+    """The published article at this address, with its page, or None."""
+    return PublishedArticle.objects.filter(slug=slug).first()
 
 
 def current_address(retired_slug: str) -> str | None:
@@ -74,7 +75,16 @@ def current_address(retired_slug: str) -> str | None:
 
 
 def story_of(edition: PublishedArticle) -> dict:
-    """The published story as its page shows it: the same dict the working copy renders to."""
+    """The published story as its page shows it: the same dict the working copy renders to.
+
+    The edition's writer keeps it on the edition (``page``) as ``story_from_rows`` read it;
+    an edition written before that field existed is read from its rows.
+    """
+    return edition.page or story_from_rows(edition)
+
+
+def story_from_rows(edition: PublishedArticle) -> dict:
+    """The published story read from the edition's rows."""
     bylines = edition.publishedbyline_set.select_related("person")
     sources = list(edition.sources.all())
     shown = {row.source_id: row for row in sources}
@@ -226,7 +236,7 @@ def published_quotes():
 
 def with_stories(quotes):
     """Quotes with what ``quote_with_story`` reads, in one query."""
-    return quotes.select_related("edition", *SHOWN_LINKS)
+    return quotes.select_related("edition", *SHOWN_LINKS).defer(*HEAVY_FIELDS)
 
 
 def quote_with_story(row: PublishedAnnotation) -> dict:

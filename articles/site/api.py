@@ -36,7 +36,7 @@ def article_list(request):
 
 @require_safe
 def article_detail(request, slug):
-    edition = selectors.published_articles().filter(slug=slug).first()
+    edition = selectors.edition_at(slug)
     if edition is None:
         return _json({"errors": {"slug": [NOT_FOUND]}}, status=404)
     story = selectors.story_of(edition)

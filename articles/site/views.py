@@ -25,7 +25,7 @@ def home(request):
 
 def article_detail(request, slug):
     """A live article as it was published; staff may also read the working copy of any."""
-    edition = selectors.published_articles().filter(slug=slug).first()
+    edition = selectors.edition_at(slug)
     staff = _is_staff_reader(request)
     if staff and (edition is None or request.GET.get("working") == "1"):
         # The story at a published address is that edition's, whatever drafts are called.
