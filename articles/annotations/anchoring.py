@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from articles.annotations.reanchoring import (
+    CONTEXT_SIZE,
     EXACT,
     FUZZY,
     FUZZY_THRESHOLD,
@@ -173,11 +174,6 @@ def plain_text(body_html: str) -> str:
     return parse(body_html)[1]
 
 
-# Code points of context kept on each side of a quote: enough to tell apart the occurrences of
-# a phrase repeated in a long article, little enough to store with every annotation.
-CONTEXT_SIZE = 32
-
-
 def describe(text: str, start: int, end: int) -> dict:
     """The selector pair for ``text[start:end]``: the quote with its context, and its offsets.
 
@@ -249,7 +245,10 @@ def reanchor_all(old_text: str, new_text: str, selectors: Iterable[Mapping]) -> 
     searching the new text could only guess. Status, per selector:
 
     - "exact" or "moved": the edit did not touch the span's text, now at the same or at shifted
-      offsets. Insertions right at a span's start or end stay outside it.
+      offsets. Insertions right at a span's start or end stay outside it. "moved" also when the
+      span's words were cut and pasted elsewhere (a paragraph moved, two swapped, a sentence
+      moved) and stand whole there with their sentence or ``CONTEXT_SIZE`` characters of
+      context each side, in one place only: never on other words that merely read the same.
     - "fuzzy": the edit changed part of the span; it covers the edited text, which is still at
       least ``FUZZY_THRESHOLD`` similar to the quote.
     - "orphaned": the span's text was deleted or rewritten beyond recognition.

@@ -9,6 +9,16 @@ where an edit lies in repetitive text (inserting "very " before "very good" may 
 insertion after the first "very"), so insertions and deletions are slid to natural boundaries
 (paragraphs, sentences, words), and a span that one of them still seems to cut is treated as
 untouched when sliding it out of the span gives the same text.
+
+A diff aligns text in order only: a paragraph cut and pasted elsewhere, two paragraphs swapped,
+a sentence moved to the end of its paragraph, all look to it like text deleted in one place and
+other text inserted in another. So the whole paragraphs, then the whole sentences, that the edit
+removed somewhere and inserted word for word elsewhere are found first and hidden from the
+diff, which then never aligns their words with other words. A span in them, like any span the
+diff could not keep whole, follows its words if they stand whole in the new text with their
+sentence (or CONTEXT_SIZE characters each side) around them, in one place only, where the diff
+has not put other words of the old text. Anywhere else it would be guessing, and a quote pinned
+to another "Haitian" is worse than an orphan an editor re-attaches.
 """
 
 import re
@@ -38,9 +48,27 @@ CHAR_DIFF_LIMIT = 200
 # that happen to match ("u", "e").
 CHAR_ALIGN_MIN = 0.5
 
+# Code points of context kept on each side of a quote: enough to tell apart the occurrences of
+# a phrase repeated in a long article, little enough to store with every annotation. Moved words
+# are followed only with this much of their context around them, or their whole sentence.
+CONTEXT_SIZE = 32
+
+# Moved text is hidden from the diff behind characters found in no text and different in the
+# two (Unicode noncharacters, reserved for a program's internal use): the diff sees it deleted
+# from its old place and inserted at its new one, and aligns none of its words with others.
+_OLD_MASK, _NEW_MASK = "\ufdd0", "\ufdd1"
+
 PARAGRAPH_BREAK = "\n\n"
 _PARAGRAPHS = re.compile(r"(?<=\n\n)")  # split after each break: a token is "paragraph\n\n"
-_WORDS = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")  # a word or one mark, with the space after it
+_PARAGRAPH_TEXT = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # lines joined by single line breaks
+# a word or one mark, with the space after it; hidden text is one word
+_WORDS = re.compile(r"[\ufdd0\ufdd1]+\s*|\w+\s*|[^\w\s]\s*|\s+")
+# Where a sentence of a paragraph ends and the next begins: a line break, or the spaces after a
+# full stop, question or exclamation mark and the closing quotes or brackets that follow it
+# ("U.S. policy" is cut too: harmlessly, the pieces only make smaller units). The group that
+# matched is the gap between the two sentences.
+_CLOSERS = "”’\"')\\]»"
+_SENTENCE_BREAK = re.compile(rf"[.!?][{_CLOSERS}]{{0,2}}([^\S\n]+)|(\n)")
 _PARAGRAPH_LEVEL, _WORD_LEVEL, _CHAR_LEVEL = range(3)
 
 
@@ -67,13 +95,18 @@ class TextDiff:
     Hunk ``k`` replaces ``old[i1[k]:i2[k]]`` by ``new[j1[k]:j2[k]]``; an insertion has
     ``i1 == i2``. Between two hunks lies a non-empty run of unchanged text, so a span touches no
     hunk exactly when one unchanged run contains it, and bisecting over ``i1``/``i2`` finds the
-    hunks around any span in logarithmic time.
+    hunks around any span in logarithmic time. The hunks are those of the texts with moved text
+    hidden (``hidden_old``, ``hidden_new``): moved text is always inside a hunk.
     """
 
     def __init__(self, old: str, new: str):
         self.old = old
         self.new = new
-        hunks = _merged(_changed_regions(old, new))
+        moved_old, moved_new = _moved_text(old, new)
+        self.has_moves = bool(moved_old or moved_new)
+        self.hidden_old = _hidden(old, moved_old, _OLD_MASK)
+        self.hidden_new = _hidden(new, moved_new, _NEW_MASK)
+        hunks = _merged(_changed_regions(self.hidden_old, self.hidden_new))
         self.i1 = [hunk[0] for hunk in hunks]
         self.i2 = [hunk[1] for hunk in hunks]
         self.j1 = [hunk[2] for hunk in hunks]
@@ -87,11 +120,55 @@ class TextDiff:
     ) -> Reanchored:
         """Follow ``old[start:end]`` into the new text.
 
-        Untouched text keeps its words at shifted offsets. Text the edit reached follows the
-        edited words and stays "fuzzy" while similar enough, else is orphaned: it is never
-        searched for elsewhere, where the same words could mean something else.
+        Untouched text keeps its words at shifted offsets. Text the edit reached follows its
+        words where they now stand whole, if they were moved (``_moved_to``); failing that it
+        follows the edited words and stays "fuzzy" while similar enough, else is orphaned. A
+        span with some of its words moved away, or whose edited words would take in text moved
+        in from elsewhere, is orphaned: it is no longer one stretch of its own words.
         ``recorded`` are the offsets the selector holds, which decide "exact" versus "moved".
         """
+        aligned = self._aligned(start, end, recorded)
+        if aligned.status in (EXACT, MOVED):
+            return aligned
+        moved = self._moved_to(start, end)
+        if moved is not None:
+            return kept(moved, moved + end - start, recorded)
+        if aligned.status == FUZZY and not self._meets_moved_text(start, end, aligned):
+            return aligned
+        return ORPHAN
+
+    def _moved_to(self, start: int, end: int) -> int | None:
+        """Where the words ``old[start:end]`` stand whole in the new text, if one place only.
+
+        They count as found where they come with their context: the old text around them up to
+        the boundaries of their sentence (of their paragraphs or lines, for a span over a
+        paragraph break or a line break), boundaries in the new text too, or ``CONTEXT_SIZE``
+        characters on a side where that boundary lies further. A place in text the diff left
+        unchanged is not theirs: it holds other words of the old text. Two places that fit are
+        ambiguous: None, as when none fits.
+        """
+        old, new = self.old, self.new
+        exact = old[start:end]
+        breaks = PARAGRAPH_BREAK if PARAGRAPH_BREAK in exact else "\n" if "\n" in exact else ""
+        before, after = _reach_back(old, start, breaks), _reach_on(old, end, breaks)
+        context = old[start - before : end + after]
+        found = None
+        at = new.find(context)
+        while at >= 0:
+            place = at + before
+            if (
+                (before == CONTEXT_SIZE or _reach_back(new, at, breaks) == 0)
+                and (after == CONTEXT_SIZE or _reach_on(new, at + len(context), breaks) == 0)
+                and not self._unchanged(place, place + end - start)
+            ):
+                if found is not None:
+                    return None
+                found = place
+            at = new.find(context, at + 1)
+        return found
+
+    def _aligned(self, start: int, end: int, recorded) -> Reanchored:
+        # The span carried through the diff alone: kept, fuzzy or orphaned.
         first = bisect_right(self.i2, start)  # first hunk ending after the span starts
         stop = bisect_left(self.i1, end)  # hunks from here on start at or after its end
         if first >= stop:
@@ -109,10 +186,28 @@ class TextDiff:
             return Reanchored(new_start, new_end, FUZZY)
         return ORPHAN
 
+    def _meets_moved_text(self, start: int, end: int, aligned: Reanchored) -> bool:
+        # Whether some of the span's words were moved away, or the edited words it would now
+        # cover take in text moved in from elsewhere.
+        return self.has_moves and (
+            _OLD_MASK in self.hidden_old[start:end]
+            or _NEW_MASK in self.hidden_new[aligned.start : aligned.end]
+        )
+
+    def _unchanged(self, start: int, end: int) -> bool:
+        # Whether new[start:end] lies in one run of text the diff left unchanged.
+        k = bisect_right(self.j2, start)  # the first hunk ending after start
+        return k == len(self.j1) or self.j1[k] >= end
+
     def _intact_position(self, start, end, first, stop, near):
         # Where the span's words still stand whole, if the diff only seems to have touched them.
-        exact = self.old[start:end]
-        if self.new[near : near + len(exact)] == exact:
+        # Not inside text the diff found replaced by other text: the same characters at the
+        # same proportion of the replacement would be a coincidence, other words.
+        i1, i2, j1, j2 = self.i1[first], self.i2[first], self.j1[first], self.j2[first]
+        if stop - first == 1 and i1 <= start and end <= i2 and i1 < i2 and j1 < j2:
+            return None
+        exact = self.hidden_old[start:end]
+        if self.hidden_new[near : near + len(exact)] == exact:
             return near
         if stop - first == 1:
             return self._slid_clear(first, start, end)
@@ -123,7 +218,7 @@ class TextDiff:
         # ways: "very " typed before "very good" may be diffed as typed after the first "very".
         # If the lone hunk over the span can slide out of it, the span was not edited.
         i1, i2, j1, j2 = self.i1[k], self.i2[k], self.j1[k], self.j2[k]
-        new, old = self.new, self.old
+        new, old = self.hidden_new, self.hidden_old
         before = start + self.shift[k] + (j2 - j1) - (i2 - i1)  # the hunk slid before the span
         after = start + self.shift[k]  # the hunk slid after the span
         if i1 == i2:  # an insertion, strictly inside the span
@@ -195,11 +290,17 @@ def _refine(old: str, new: str, region, level: int, hunks: list) -> None:
             hunks.append((i1, i2, j1, j2))
             return
         old_tokens, new_tokens = old[i1:i2], new[j1:j2]
+    elif level == _WORD_LEVEL:
+        old_tokens, new_tokens = _WORDS.findall(old[i1:i2]), _WORDS.findall(new[j1:j2])
     else:
-        pattern = _PARAGRAPHS if level == _PARAGRAPH_LEVEL else _WORDS
-        old_tokens = _tokens(pattern, old[i1:i2])
-        new_tokens = _tokens(pattern, new[j1:j2])
-    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+        old_tokens = [token for token in _PARAGRAPHS.split(old[i1:i2]) if token]
+        new_tokens = [token for token in _PARAGRAPHS.split(new[j1:j2]) if token]
+    old_keys, new_keys = old_tokens, new_tokens
+    if level == _PARAGRAPH_LEVEL:
+        # A paragraph is the same whether a break follows it or it ends the text.
+        old_keys = [token.rstrip("\n") for token in old_tokens]
+        new_keys = [token.rstrip("\n") for token in new_tokens]
+    matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     if level == _CHAR_LEVEL and matcher.ratio() < CHAR_ALIGN_MIN:
         hunks.append((i1, i2, j1, j2))  # a different word, not a misspelt one
         return
@@ -207,17 +308,37 @@ def _refine(old: str, new: str, region, level: int, hunks: list) -> None:
     new_at = list(accumulate(map(len, new_tokens), initial=j1))
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
+            if level == _PARAGRAPH_LEVEL:
+                _add_breaks_changed(
+                    old_tokens[a1:a2], new_tokens[b1:b2], old_at[a1], new_at[b1], hunks
+                )
             continue
         if tag != "replace" or level == _CHAR_LEVEL:
             hunks.append((old_at[a1], old_at[a2], new_at[b1], new_at[b2]))
-        elif level == _PARAGRAPH_LEVEL and a2 - a1 == b2 - b1:
-            # As many paragraphs on each side: most likely each was edited in place.
+        elif (
+            level == _PARAGRAPH_LEVEL
+            and a2 - a1 == b2 - b1
+            and _OLD_MASK not in old[old_at[a1] : old_at[a2]]
+            and _NEW_MASK not in new[new_at[b1] : new_at[b2]]
+        ):
+            # As many paragraphs on each side, none moved: most likely each was edited in place.
             for a, b in zip(range(a1, a2), range(b1, b2), strict=True):
                 pair = (old_at[a], old_at[a + 1], new_at[b], new_at[b + 1])
                 _refine(old, new, pair, _WORD_LEVEL, hunks)
         else:
             region = (old_at[a1], old_at[a2], new_at[b1], new_at[b2])
             _refine(old, new, region, level + 1, hunks)
+
+
+def _add_breaks_changed(old_tokens, new_tokens, old_at: int, new_at: int, hunks: list) -> None:
+    # Paragraphs aligned as the same may differ in the break after them (one ends the text).
+    for old_token, new_token in zip(old_tokens, new_tokens, strict=True):
+        if old_token != new_token:
+            cut = len(old_token.rstrip("\n"))
+            hunks.append(
+                (old_at + cut, old_at + len(old_token), new_at + cut, new_at + len(new_token))
+            )
+        old_at, new_at = old_at + len(old_token), new_at + len(new_token)
 
 
 def _slid_to_boundaries(old: str, new: str, hunks: list) -> list:
@@ -268,10 +389,131 @@ def _boundary_strength(text: str, position: int) -> int:
     return 0
 
 
-def _tokens(pattern: re.Pattern, text: str) -> list[str]:
-    if pattern is _PARAGRAPHS:
-        return [token for token in pattern.split(text) if token]
-    return pattern.findall(text)
+def _moved_text(old: str, new: str) -> tuple[list, list]:
+    """The ranges of ``old`` and of ``new`` holding text the edit moved, as (start, end) pairs.
+
+    Moved text is a whole paragraph, or a whole sentence of a paragraph changed otherwise, that
+    the edit removed in one place and inserted word for word in another. Paragraphs and
+    sentences are compared in order, as a diff would, from the paragraph where the texts begin
+    to differ to the one where they stop differing.
+    """
+    if any(mask in text for mask in (_OLD_MASK, _NEW_MASK) for text in (old, new)):
+        return [], []  # it could not be hidden: leave the diff as it is
+    prefix = _common_prefix_size(old, new)
+    suffix = _common_suffix_size(old, new, min(len(old), len(new)) - prefix)
+    before = old.rfind(PARAGRAPH_BREAK, 0, prefix)
+    first = 0 if before < 0 else before + len(PARAGRAPH_BREAK)  # the change's first paragraph
+    paragraphs = _not_in_place(
+        old,
+        new,
+        _paragraph_spans(old, first, len(old) - suffix),
+        _paragraph_spans(new, first, len(new) - suffix),
+        prefix,
+        suffix,
+    )
+    old_moved, new_moved, old_changed, new_changed = _cut_and_pasted(old, new, *paragraphs)
+    sentences = _not_in_place(
+        old,
+        new,
+        [sentence for span in old_changed for sentence in _sentences(old, *span)],
+        [sentence for span in new_changed for sentence in _sentences(new, *span)],
+        prefix,
+        suffix,
+    )
+    old_more, new_more, _, _ = _cut_and_pasted(old, new, *sentences)
+    return sorted(old_moved + old_more), sorted(new_moved + new_more)
+
+
+def _not_in_place(old: str, new: str, old_spans, new_spans, prefix: int, suffix: int) -> tuple:
+    # Leave out the units standing at the same place in both texts inside their common start
+    # (at the same offsets) or their common end (as far from the end): the same text, unmoved.
+    def place(span, size):
+        start, end = span
+        if end <= prefix:
+            return start, end
+        return (start - size, end - size) if start >= size - suffix else None
+
+    old_places = [place(span, len(old)) for span in old_spans]
+    new_places = [place(span, len(new)) for span in new_spans]
+    unmoved = (set(old_places) & set(new_places)) - {None}
+    return (
+        [span for span, at in zip(old_spans, old_places, strict=True) if at not in unmoved],
+        [span for span, at in zip(new_spans, new_places, strict=True) if at not in unmoved],
+    )
+
+
+def _cut_and_pasted(old: str, new: str, old_spans: list, new_spans: list) -> tuple:
+    # Align the units (paragraphs or sentences) in order; of those left over on both sides, the
+    # ones whose words are on the other side too were moved, the others changed. Every copy of
+    # a moved unit counts as moved: which copy went where is for the spans to find out.
+    old_units = [old[start:end] for start, end in old_spans]
+    new_units = [new[start:end] for start, end in new_spans]
+    matcher = SequenceMatcher(None, old_units, new_units, autojunk=False)
+    removed, inserted = [], []
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag != "equal":
+            removed.extend(range(a1, a2))
+            inserted.extend(range(b1, b2))
+    both = {old_units[k] for k in removed} & {new_units[k] for k in inserted}
+    return (
+        [old_spans[k] for k in removed if old_units[k] in both],
+        [new_spans[k] for k in inserted if new_units[k] in both],
+        [old_spans[k] for k in removed if old_units[k] not in both],
+        [new_spans[k] for k in inserted if new_units[k] not in both],
+    )
+
+
+def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    # The paragraphs of text from ``start`` (where one begins) to the end of the one at ``end``.
+    stop = text.find(PARAGRAPH_BREAK, end)
+    tokens = _PARAGRAPH_TEXT.finditer(text, start, len(text) if stop < 0 else stop)
+    return [token.span() for token in tokens]
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    # The sentences of the paragraph text[start:end].
+    sentences, at = [], start
+    for found in _SENTENCE_BREAK.finditer(text, start, end):
+        sentences.append((at, found.start(found.lastindex)))
+        at = found.end()
+    sentences.append((at, end))
+    return [(first, last) for first, last in sentences if first < last]
+
+
+def _hidden(text: str, spans: list, mask: str) -> str:
+    # The text with every character of the spans replaced by the mask: same length, same offsets.
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces += (text[at:start], mask * (end - start))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def _reach_back(text: str, position: int, breaks: str) -> int:
+    # How far back from ``position`` its sentence starts (its paragraph or line, with such
+    # ``breaks``), at most CONTEXT_SIZE: how much context before a span must move with it.
+    lowest = max(0, position - CONTEXT_SIZE - 8)
+    if breaks:
+        found = text.rfind(breaks, lowest, position)
+        first = 0 if found < 0 else found + len(breaks)
+    else:
+        gaps = _SENTENCE_BREAK.finditer(text, lowest, position)
+        first = max((gap.end() for gap in gaps), default=0)
+    return min(position - first, CONTEXT_SIZE)
+
+
+def _reach_on(text: str, position: int, breaks: str) -> int:
+    # How far on from ``position`` its sentence (paragraph, line) ends, at most CONTEXT_SIZE.
+    highest = min(len(text), position + CONTEXT_SIZE + 8)
+    if breaks:
+        found = text.find(breaks, position, highest)
+        last = len(text) if found < 0 else found
+    else:
+        gaps = _SENTENCE_BREAK.finditer(text, max(0, position - 3), highest)
+        ends = (gap.start(gap.lastindex) for gap in gaps)  # where a sentence's gap begins
+        last = next((end for end in ends if end >= position), len(text))
+    return min(last - position, CONTEXT_SIZE)
 
 
 def _merged(hunks):
