@@ -142,7 +142,9 @@ def test_an_approved_or_scheduled_story_cannot_be_changed(client, make_staff, ro
 # Four eyes
 
 
-def test_the_last_editor_of_a_story_cannot_approve_it(client, make_staff, foote_story):
+def quoted_in_review(make_staff, foote_story):
+    """A reporter's draft in review, to which an editor added a quote: a change to what goes
+    live. Returns the draft, the reporter and the editor."""
     reporter, editor = make_staff("Reporter"), make_staff("Editor")
     draft = Article.objects.create(
         headline="A draft", slug="a-draft", body="<p>The envoy said it was inhumane.</p>"
@@ -150,7 +152,6 @@ def test_the_last_editor_of_a_story_cannot_approve_it(client, make_staff, foote_
     Article.objects.filter(pk=draft.pk).update(created_by=reporter)
     draft = workflow.submit(Article.objects.get(pk=draft.pk), reporter)
     quote = foote_story.annotations.get(kind="quote")
-    # The editor attributes the words while reviewing: a change to what goes live.
     service.annotation_create(
         article=draft,
         user=editor,
@@ -159,6 +160,11 @@ def test_the_last_editor_of_a_story_cannot_approve_it(client, make_staff, foote_
         speaker=quote.speaker_id,
         source=quote.source_id,
     )
+    return draft, reporter, editor
+
+
+def test_the_last_editor_of_a_story_cannot_approve_it(client, make_staff, foote_story):
+    draft, _, editor = quoted_in_review(make_staff, foote_story)
     client = signed_in(client, editor)
     change_page = client.get(reverse("admin:articles_article_change", args=[draft.pk]))
     assert 'value="approve"' not in change_page.content.decode()
@@ -264,21 +270,7 @@ def test_a_never_published_draft_cannot_be_corrected(client, make_staff):
 
 
 def test_an_editor_who_changed_a_story_in_review_cannot_approve_it_later(make_staff, foote_story):
-    reporter, editor = make_staff("Reporter"), make_staff("Editor")
-    draft = Article.objects.create(
-        headline="A draft", slug="a-draft", body="<p>The envoy said it was inhumane.</p>"
-    )
-    Article.objects.filter(pk=draft.pk).update(created_by=reporter)
-    draft = workflow.submit(Article.objects.get(pk=draft.pk), reporter)
-    quote = foote_story.annotations.get(kind="quote")
-    service.annotation_create(
-        article=draft,
-        user=editor,
-        kind="quote",
-        selector={"exact": "inhumane", "start": 27, "end": 35},
-        speaker=quote.speaker_id,
-        source=quote.source_id,
-    )
+    draft, reporter, editor = quoted_in_review(make_staff, foote_story)
     workflow.request_changes(draft, editor, "Check the quote.")
     draft = Article.objects.get(pk=draft.pk)
     draft.dek = "A trivial edit by the reporter."
