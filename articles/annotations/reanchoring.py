@@ -27,6 +27,17 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
 
+from articles.annotations.moves import (
+    NEW_MASK,
+    OLD_MASK,
+    PARAGRAPH_BREAK,
+    SENTENCE_BREAK,
+    common_prefix_size,
+    common_suffix_size,
+    hidden,
+    moved_text,
+)
+
 EXACT = "exact"
 MOVED = "moved"
 FUZZY = "fuzzy"
@@ -53,22 +64,9 @@ CHAR_ALIGN_MIN = 0.5
 # are followed only with this much of their context around them, or their whole sentence.
 CONTEXT_SIZE = 32
 
-# Moved text is hidden from the diff behind characters found in no text and different in the
-# two (Unicode noncharacters, reserved for a program's internal use): the diff sees it deleted
-# from its old place and inserted at its new one, and aligns none of its words with others.
-_OLD_MASK, _NEW_MASK = "\ufdd0", "\ufdd1"
-
-PARAGRAPH_BREAK = "\n\n"
 _PARAGRAPHS = re.compile(r"(?<=\n\n)")  # split after each break: a token is "paragraph\n\n"
-_PARAGRAPH_TEXT = re.compile(r"[^\n]+(?:\n[^\n]+)*")  # lines joined by single line breaks
 # a word or one mark, with the space after it; hidden text is one word
 _WORDS = re.compile(r"[\ufdd0\ufdd1]+\s*|\w+\s*|[^\w\s]\s*|\s+")
-# Where a sentence of a paragraph ends and the next begins: a line break, or the spaces after a
-# full stop, question or exclamation mark and the closing quotes or brackets that follow it
-# ("U.S. policy" is cut too: harmlessly, the pieces only make smaller units). The group that
-# matched is the gap between the two sentences.
-_CLOSERS = "”’\"')\\]»"
-_SENTENCE_BREAK = re.compile(rf"[.!?][{_CLOSERS}]{{0,2}}([^\S\n]+)|(\n)")
 _PARAGRAPH_LEVEL, _WORD_LEVEL, _CHAR_LEVEL = range(3)
 
 
@@ -102,10 +100,10 @@ class TextDiff:
     def __init__(self, old: str, new: str):
         self.old = old
         self.new = new
-        moved_old, moved_new = _moved_text(old, new)
+        moved_old, moved_new = moved_text(old, new)
         self.has_moves = bool(moved_old or moved_new)
-        self.hidden_old = _hidden(old, moved_old, _OLD_MASK)
-        self.hidden_new = _hidden(new, moved_new, _NEW_MASK)
+        self.hidden_old = hidden(old, moved_old, OLD_MASK)
+        self.hidden_new = hidden(new, moved_new, NEW_MASK)
         hunks = _merged(_changed_regions(self.hidden_old, self.hidden_new))
         self.i1 = [hunk[0] for hunk in hunks]
         self.i2 = [hunk[1] for hunk in hunks]
@@ -190,8 +188,8 @@ class TextDiff:
         # Whether some of the span's words were moved away, or the edited words it would now
         # cover take in text moved in from elsewhere.
         return self.has_moves and (
-            _OLD_MASK in self.hidden_old[start:end]
-            or _NEW_MASK in self.hidden_new[aligned.start : aligned.end]
+            OLD_MASK in self.hidden_old[start:end]
+            or NEW_MASK in self.hidden_new[aligned.start : aligned.end]
         )
 
     def _unchanged(self, start: int, end: int) -> bool:
@@ -278,8 +276,8 @@ def _refine(old: str, new: str, region, level: int, hunks: list) -> None:
     # Diff old[i1:i2] against new[j1:j2] at this level's tokens, once their common start and
     # end are set aside; replaced stretches go one level finer, the rest are hunks.
     i1, i2, j1, j2 = region
-    prefix = _common_prefix_size(old[i1:i2], new[j1:j2])
-    suffix = _common_suffix_size(old[i1:i2], new[j1:j2], min(i2 - i1, j2 - j1) - prefix)
+    prefix = common_prefix_size(old[i1:i2], new[j1:j2])
+    suffix = common_suffix_size(old[i1:i2], new[j1:j2], min(i2 - i1, j2 - j1) - prefix)
     i1, j1, i2, j2 = i1 + prefix, j1 + prefix, i2 - suffix, j2 - suffix
     if i1 == i2 or j1 == j2:
         if i1 != i2 or j1 != j2:
@@ -318,8 +316,8 @@ def _refine(old: str, new: str, region, level: int, hunks: list) -> None:
         elif (
             level == _PARAGRAPH_LEVEL
             and a2 - a1 == b2 - b1
-            and _OLD_MASK not in old[old_at[a1] : old_at[a2]]
-            and _NEW_MASK not in new[new_at[b1] : new_at[b2]]
+            and OLD_MASK not in old[old_at[a1] : old_at[a2]]
+            and NEW_MASK not in new[new_at[b1] : new_at[b2]]
         ):
             # As many paragraphs on each side, none moved: most likely each was edited in place.
             for a, b in zip(range(a1, a2), range(b1, b2), strict=True):
@@ -389,107 +387,6 @@ def _boundary_strength(text: str, position: int) -> int:
     return 0
 
 
-def _moved_text(old: str, new: str) -> tuple[list, list]:
-    """The ranges of ``old`` and of ``new`` holding text the edit moved, as (start, end) pairs.
-
-    Moved text is a whole paragraph, or a whole sentence of a paragraph changed otherwise, that
-    the edit removed in one place and inserted word for word in another. Paragraphs and
-    sentences are compared in order, as a diff would, from the paragraph where the texts begin
-    to differ to the one where they stop differing.
-    """
-    if any(mask in text for mask in (_OLD_MASK, _NEW_MASK) for text in (old, new)):
-        return [], []  # it could not be hidden: leave the diff as it is
-    prefix = _common_prefix_size(old, new)
-    suffix = _common_suffix_size(old, new, min(len(old), len(new)) - prefix)
-    before = old.rfind(PARAGRAPH_BREAK, 0, prefix)
-    first = 0 if before < 0 else before + len(PARAGRAPH_BREAK)  # the change's first paragraph
-    paragraphs = _not_in_place(
-        old,
-        new,
-        _paragraph_spans(old, first, len(old) - suffix),
-        _paragraph_spans(new, first, len(new) - suffix),
-        prefix,
-        suffix,
-    )
-    old_moved, new_moved, old_changed, new_changed = _cut_and_pasted(old, new, *paragraphs)
-    sentences = _not_in_place(
-        old,
-        new,
-        [sentence for span in old_changed for sentence in _sentences(old, *span)],
-        [sentence for span in new_changed for sentence in _sentences(new, *span)],
-        prefix,
-        suffix,
-    )
-    old_more, new_more, _, _ = _cut_and_pasted(old, new, *sentences)
-    return sorted(old_moved + old_more), sorted(new_moved + new_more)
-
-
-def _not_in_place(old: str, new: str, old_spans, new_spans, prefix: int, suffix: int) -> tuple:
-    # Leave out the units standing at the same place in both texts inside their common start
-    # (at the same offsets) or their common end (as far from the end): the same text, unmoved.
-    def place(span, size):
-        start, end = span
-        if end <= prefix:
-            return start, end
-        return (start - size, end - size) if start >= size - suffix else None
-
-    old_places = [place(span, len(old)) for span in old_spans]
-    new_places = [place(span, len(new)) for span in new_spans]
-    unmoved = (set(old_places) & set(new_places)) - {None}
-    return (
-        [span for span, at in zip(old_spans, old_places, strict=True) if at not in unmoved],
-        [span for span, at in zip(new_spans, new_places, strict=True) if at not in unmoved],
-    )
-
-
-def _cut_and_pasted(old: str, new: str, old_spans: list, new_spans: list) -> tuple:
-    # Align the units (paragraphs or sentences) in order; of those left over on both sides, the
-    # ones whose words are on the other side too were moved, the others changed. Every copy of
-    # a moved unit counts as moved: which copy went where is for the spans to find out.
-    old_units = [old[start:end] for start, end in old_spans]
-    new_units = [new[start:end] for start, end in new_spans]
-    matcher = SequenceMatcher(None, old_units, new_units, autojunk=False)
-    removed, inserted = [], []
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag != "equal":
-            removed.extend(range(a1, a2))
-            inserted.extend(range(b1, b2))
-    both = {old_units[k] for k in removed} & {new_units[k] for k in inserted}
-    return (
-        [old_spans[k] for k in removed if old_units[k] in both],
-        [new_spans[k] for k in inserted if new_units[k] in both],
-        [old_spans[k] for k in removed if old_units[k] not in both],
-        [new_spans[k] for k in inserted if new_units[k] not in both],
-    )
-
-
-def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    # The paragraphs of text from ``start`` (where one begins) to the end of the one at ``end``.
-    stop = text.find(PARAGRAPH_BREAK, end)
-    tokens = _PARAGRAPH_TEXT.finditer(text, start, len(text) if stop < 0 else stop)
-    return [token.span() for token in tokens]
-
-
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    # The sentences of the paragraph text[start:end].
-    sentences, at = [], start
-    for found in _SENTENCE_BREAK.finditer(text, start, end):
-        sentences.append((at, found.start(found.lastindex)))
-        at = found.end()
-    sentences.append((at, end))
-    return [(first, last) for first, last in sentences if first < last]
-
-
-def _hidden(text: str, spans: list, mask: str) -> str:
-    # The text with every character of the spans replaced by the mask: same length, same offsets.
-    pieces, at = [], 0
-    for start, end in spans:
-        pieces += (text[at:start], mask * (end - start))
-        at = end
-    pieces.append(text[at:])
-    return "".join(pieces)
-
-
 def _reach_back(text: str, position: int, breaks: str) -> int:
     # How far back from ``position`` its sentence starts (its paragraph or line, with such
     # ``breaks``), at most CONTEXT_SIZE: how much context before a span must move with it.
@@ -498,7 +395,7 @@ def _reach_back(text: str, position: int, breaks: str) -> int:
         found = text.rfind(breaks, lowest, position)
         first = 0 if found < 0 else found + len(breaks)
     else:
-        gaps = _SENTENCE_BREAK.finditer(text, lowest, position)
+        gaps = SENTENCE_BREAK.finditer(text, lowest, position)
         first = max((gap.end() for gap in gaps), default=0)
     return min(position - first, CONTEXT_SIZE)
 
@@ -510,7 +407,7 @@ def _reach_on(text: str, position: int, breaks: str) -> int:
         found = text.find(breaks, position, highest)
         last = len(text) if found < 0 else found
     else:
-        gaps = _SENTENCE_BREAK.finditer(text, max(0, position - 3), highest)
+        gaps = SENTENCE_BREAK.finditer(text, max(0, position - 3), highest)
         ends = (gap.start(gap.lastindex) for gap in gaps)  # where a sentence's gap begins
         last = next((end for end in ends if end >= position), len(text))
     return min(last - position, CONTEXT_SIZE)
@@ -525,27 +422,3 @@ def _merged(hunks):
             hunk = (last[0], hunk[1], last[2], hunk[3])
         merged.append(hunk)
     return merged
-
-
-def _common_prefix_size(a: str, b: str) -> int:
-    # Binary search over slice comparisons: each comparison runs in C, a character loop would
-    # cost milliseconds on a long article.
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[:middle] == b[:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix_size(a: str, b: str, limit: int) -> int:
-    low, high = 0, max(0, limit)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle :] == b[len(b) - middle :]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
