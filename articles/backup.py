@@ -670,11 +670,11 @@ def _sanitize_revision(version: Version) -> None:
 def _render_edition_again() -> None:
     """Write what readers see from the restored published revisions, not from the archive.
 
-    The edition's rows hold rendered HTML; rendering it again from the revisions (whose bodies
-    were sanitized) gives the same bytes for an archive an export wrote, and nothing else for
-    one that was altered. An edition whose published revision was deleted cannot be rendered
-    again: its body goes through the sanitizer, which keeps its words and links, and its page is
-read back from its rows.
+        The edition's rows hold rendered HTML; rendering it again from the revisions (whose bodies
+        were sanitized) gives the same bytes for an archive an export wrote, and nothing else for
+        one that was altered. An edition whose published revision was deleted cannot be rendered
+        again: its body goes through the sanitizer, which keeps its words and links, and its page is
+    read back from its rows.
     """
     try:
         edition_refresh(articles=Article.objects.all())

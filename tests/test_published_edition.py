@@ -60,7 +60,7 @@ def test_the_person_behind_an_anonymous_source_never_reaches_readers(client, foo
     assert client.get("/api/quotes/?speaker=zq-insider").json()["count"] == 0
 
 
-def test_notes_and_claims_are_never_copied(foote_story):
+def test_notes_and_claims_are_never_copied(client, foote_story):
     foote_story.annotations.filter(kind="quote").update(note="Zq internal note")
     foote_story.save()  # marks the live story as having unpublished changes
     publish_again(foote_story)
@@ -69,6 +69,11 @@ def test_notes_and_claims_are_never_copied(foote_story):
     assert kinds <= {"quote", "paraphrase", "mention"}
     assert "note" not in {field.name for field in edition.annotations.model._meta.fields}
     assert foote_story.annotations.filter(kind__in=["claim", "note"]).exists()
+    # What a reader could fetch holds neither the note nor a claim or note annotation.
+    for url in PUBLIC_URLS:
+        body = client.get(url).content.decode()
+        assert "Zq internal note" not in body, url
+        assert '"questioning"' not in body and '"commenting"' not in body, url
 
 
 def test_publishing_under_a_slug_another_live_story_holds_is_refused(foote_story):

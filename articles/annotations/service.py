@@ -124,7 +124,7 @@ def annotation_wording_confirm(*, annotation: Annotation, user) -> Annotation:
     """Confirm a quote's new wording after an edit changed it: the speaker said these words.
 
     A decision, not an edit: kept as a revision and in the review log with who and when, and
-    refused to whoever made the article's last change (four eyes).
+    refused to whoever changed the article since it was last reviewed (four eyes).
     """
     _require(user, annotation.article, "change")
     with transaction.atomic():
@@ -140,8 +140,7 @@ def annotation_wording_confirm(*, annotation: Annotation, user) -> Annotation:
             f"{DECISION_PREFIX}the new wording of a {annotation.kind}: “{before}” is now "
             f"“{annotation.exact}”."
         )
-        revision_record(article=article, user=user, comment=decision)
-        workflow.decision_record(article=article, user=user, comment=decision)
+        _record_decision(article, user, decision)
     return annotation
 
 
@@ -161,9 +160,9 @@ SOURCE_CONFIRM_EDITORS_ONLY = (
 def annotation_source_confirm(*, annotation: Annotation, user, reason: str) -> Annotation:
     """Confirm a quote whose words its source's document does not hold, saying why.
 
-    A decision, like a changed wording's: an editor's (not the article's last editor's), kept
-    as a revision and in the review log with the reason. It stands until the words, the source
-    or the document change.
+    A decision, like a changed wording's: an editor's (not one who changed the article since
+    it was last reviewed), kept as a revision and in the review log with the reason. It
+    stands until the words, the source or the document change.
     """
     _require(user, annotation.article, "change")
     reason = (reason or "").strip()
@@ -184,8 +183,7 @@ def annotation_source_confirm(*, annotation: Annotation, user, reason: str) -> A
             f"{DECISION_PREFIX}a quote the document of “{annotation.source}” does not hold: "
             f"“{annotation.exact}”. Why: {reason}"
         )
-        revision_record(article=article, user=user, comment=decision)
-        workflow.decision_record(article=article, user=user, comment=decision)
+        _record_decision(article, user, decision)
     return annotation
 
 
@@ -207,6 +205,13 @@ def _keep(article, user, comment):
     if user is not None:
         Article.objects.filter(pk=article.pk).update(updated_by=user)
     revision_record(article=article, user=user, comment=comment)
+
+
+def _record_decision(article, user, decision: str) -> None:
+    """An editor's decision on the record: a revision (which makes nobody an author, see
+    ``DECISION_PREFIX``) and a review log entry saying who decided what, and when."""
+    revision_record(article=article, user=user, comment=decision)
+    workflow.decision_record(article=article, user=user, comment=decision)
 
 
 def _require(user, article, action):
